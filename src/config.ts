@@ -1,0 +1,60 @@
+import { ApiError } from "./errors";
+
+/** Typed view of the `[vars]` in wrangler.toml; every value has a default so a bare env works. */
+export interface Config {
+  webhookTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxElapsedMs: number;
+  failedRetryIntervalMs: number;
+  endpointMaxInFlight: number;
+  allowPrivateWebhookUrls: boolean;
+  signupOpen: boolean;
+  carrierDelayMs: number;
+  apiKeyRateLimitPerMinute: number;
+  sessionTtlSeconds: number;
+  maxBodyBytes: number;
+  development: boolean;
+}
+
+export type ConfigEnv = Partial<Record<keyof Env | "API_KEY_PEPPER", unknown>>;
+
+function int(value: unknown, fallback: number, min = 0): number {
+  const parsed =
+    typeof value === "string" || typeof value === "number" ? Number(value) : Number.NaN;
+  return Number.isFinite(parsed) && parsed >= min ? Math.floor(parsed) : fallback;
+}
+
+const bool = (value: unknown, fallback: boolean): boolean =>
+  value === undefined ? fallback : String(value).toLowerCase() === "true";
+
+export function readConfig(env: ConfigEnv): Config {
+  return {
+    webhookTimeoutMs: int(env.WEBHOOK_TIMEOUT_MS, 15_000, 1),
+    retryBaseMs: int(env.RETRY_BASE_MS, 5_000, 1),
+    retryMaxElapsedMs: int(env.RETRY_MAX_ELAPSED_MS, 43_200_000, 0),
+    failedRetryIntervalMs: int(env.FAILED_RETRY_INTERVAL_MS, 3_600_000, 1),
+    endpointMaxInFlight: int(env.ENDPOINT_MAX_IN_FLIGHT, 4, 1),
+    allowPrivateWebhookUrls: bool(env.ALLOW_PRIVATE_WEBHOOK_URLS, false),
+    signupOpen: String(env.SIGNUP ?? "open").toLowerCase() !== "closed",
+    carrierDelayMs: int(env.CARRIER_DELAY_MS, 1_000, 0),
+    apiKeyRateLimitPerMinute: int(env.API_KEY_RATE_LIMIT_PER_MINUTE, 6_000, 1),
+    sessionTtlSeconds: int(env.SESSION_TTL_SECONDS, 604_800, 60),
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 1_048_576, 1_024),
+    development: String(env.ENVIRONMENT ?? "production") !== "production",
+  };
+}
+
+/**
+ * The pepper is a Worker secret. A deployment without it must refuse key authentication loudly
+ * rather than hash with a guessable default.
+ */
+export function requirePepper(env: ConfigEnv): string {
+  const pepper = env.API_KEY_PEPPER;
+  if (typeof pepper !== "string" || pepper.length < 16) {
+    throw new ApiError(
+      "not_configured",
+      "API key authentication is not configured on this deployment (API_KEY_PEPPER secret missing).",
+    );
+  }
+  return pepper;
+}

@@ -1,0 +1,110 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { type LoggedIn, login, signup } from "../auth/accounts";
+import { accountResource, userResource } from "../auth/resources";
+import { deleteSession, SESSION_COOKIE } from "../auth/sessions";
+import { ApiError } from "../errors";
+import { requireSession } from "../http/auth";
+import type { AppEnv } from "../http/context";
+import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
+import { AccountSchema, Email, Password, UserSchema } from "./schemas";
+
+const Me = z.object({ user: UserSchema, account: AccountSchema }).openapi("Me");
+
+const signupRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/signup",
+  tags: ["Auth"],
+  summary: "Create an account and its first admin, and log in",
+  request: jsonBody(
+    z.object({ account_name: z.string().trim().min(1).max(100), email: Email, password: Password }),
+  ),
+  responses: {
+    201: jsonContent(Me, "Account created; the session cookie is set"),
+    ...errorResponses(400, 403, 409, 413, 415, 422),
+  },
+});
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/login",
+  tags: ["Auth"],
+  summary: "Log in with email and password",
+  request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) })),
+  responses: {
+    200: jsonContent(Me, "Logged in; the session cookie is set"),
+    ...errorResponses(400, 401, 413, 415, 422),
+  },
+});
+
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/logout",
+  tags: ["Auth"],
+  summary: "End the current session",
+  middleware: [requireSession] as const,
+  responses: { 204: { description: "Logged out" }, ...errorResponses(401, 403) },
+});
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/v1/me",
+  tags: ["Auth"],
+  summary: "The logged-in user and their account",
+  middleware: [requireSession] as const,
+  responses: { 200: jsonContent(Me, "The current user"), ...errorResponses(401, 403) },
+});
+
+function startSession(c: Context<AppEnv>, loggedIn: LoggedIn) {
+  setCookie(c, SESSION_COOKIE, loggedIn.token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    expires: new Date(loggedIn.expiresAt),
+  });
+  return { user: userResource(loggedIn.user), account: accountResource(loggedIn.account) };
+}
+
+export const authRoutes = createRouter()
+  .openapi(signupRoute, async (c) => {
+    if (!c.get("config").signupOpen) {
+      throw new ApiError(
+        "signup_closed",
+        "Signup is closed on this deployment; ask an admin to add you.",
+      );
+    }
+    const body = c.req.valid("json");
+    const loggedIn = await signup(
+      c.get("db"),
+      c.get("services"),
+      { accountName: body.account_name, email: body.email, password: body.password },
+      c.get("config").sessionTtlSeconds,
+    );
+    return c.json(startSession(c, loggedIn), 201);
+  })
+  .openapi(loginRoute, async (c) => {
+    const { email, password } = c.req.valid("json");
+    const loggedIn = await login(
+      c.get("db"),
+      c.get("services"),
+      email,
+      password,
+      c.get("config").sessionTtlSeconds,
+    );
+    return c.json(startSession(c, loggedIn), 200);
+  })
+  .openapi(logoutRoute, async (c) => {
+    const session = c.get("session");
+    if (session) await deleteSession(c.get("db"), session.sessionId);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+    return c.body(null, 204);
+  })
+  .openapi(meRoute, (c) => {
+    const session = c.get("session")!;
+    return c.json(
+      { user: userResource(session.user), account: accountResource(session.account) },
+      200,
+    );
+  });

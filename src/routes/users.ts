@@ -1,0 +1,74 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { userResource } from "../auth/resources";
+import { addUser, changeRole, listUsers } from "../auth/users";
+import { principalOf, requireAdmin, requireSession } from "../http/auth";
+import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
+import { PageQuery, pageSchema, toPage } from "../lib/pagination";
+import { Email, idParam, Password, UserSchema } from "./schemas";
+
+const Role = z.enum(["admin", "member"]);
+
+const createUserRoute = createRoute({
+  method: "post",
+  path: "/v1/users",
+  tags: ["Users"],
+  summary: "Add a user to the account (admin)",
+  middleware: [requireAdmin] as const,
+  request: jsonBody(z.object({ email: Email, role: Role, password: Password })),
+  responses: {
+    201: jsonContent(UserSchema, "The new user"),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+  },
+});
+
+const listUsersRoute = createRoute({
+  method: "get",
+  path: "/v1/users",
+  tags: ["Users"],
+  summary: "List the account's users, newest first",
+  middleware: [requireSession] as const,
+  request: { query: PageQuery },
+  responses: {
+    200: jsonContent(pageSchema(UserSchema), "A page of users"),
+    ...errorResponses(401, 403, 422),
+  },
+});
+
+const updateUserRoute = createRoute({
+  method: "patch",
+  path: "/v1/users/{id}",
+  tags: ["Users"],
+  summary: "Change a user's role (admin)",
+  middleware: [requireAdmin] as const,
+  request: { params: idParam("usr"), ...jsonBody(z.object({ role: Role })) },
+  responses: {
+    200: jsonContent(UserSchema, "The updated user"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+
+export const userRoutes = createRouter()
+  .openapi(createUserRoute, async (c) => {
+    const user = await addUser(
+      c.get("db"),
+      c.get("services"),
+      principalOf(c).accountId,
+      c.req.valid("json"),
+    );
+    return c.json(userResource(user), 201);
+  })
+  .openapi(listUsersRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const rows = await listUsers(c.get("db"), principalOf(c).accountId, limit, cursor);
+    return c.json(toPage(rows, limit, userResource), 200);
+  })
+  .openapi(updateUserRoute, async (c) => {
+    const user = await changeRole(
+      c.get("db"),
+      c.get("services"),
+      principalOf(c).accountId,
+      c.req.valid("param").id,
+      c.req.valid("json").role,
+    );
+    return c.json(userResource(user), 200);
+  });
