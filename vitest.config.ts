@@ -13,6 +13,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             API_KEY_PEPPER: "test-pepper-0123456789abcdef0123456789",
             ENVIRONMENT: "test",
+            // Delivery tests send to a real receiver on loopback.
+            ALLOW_PRIVATE_WEBHOOK_URLS: "true",
           },
         },
       }),
@@ -21,6 +23,7 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/browser/**", "test/e2e/**"],
       setupFiles: ["./test/setup.ts"],
+      globalSetup: ["./test/support/receiver.global.ts"],
       globals: true,
     },
   };

@@ -6,10 +6,17 @@ import { parseJsonBody } from "./http/body";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
 import { createRouter } from "./http/router";
+import { accountRoutes } from "./routes/account";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { auditRoutes } from "./routes/audit-events";
 import { authRoutes } from "./routes/auth";
+import { eventTypeRoutes } from "./routes/event-types";
+import { integrationRoutes } from "./routes/integrations";
 import { systemRoutes } from "./routes/system";
 import { userRoutes } from "./routes/users";
+import { webhookRoutes } from "./routes/webhooks";
 import { createServices, type Services } from "./services";
+import { uiRoutes } from "./ui/routes";
 
 export interface AppOptions {
   /** Tests pass a manual clock or fixed ids here; production builds fresh system services. */
@@ -39,11 +46,21 @@ export function createApp(options: AppOptions = {}) {
     c.header("Cache-Control", "no-store");
     return next();
   });
-  app.use("/v1/*", api, parseJsonBody(), authenticate);
+  // Seed 003's curl sends JSON labelled form-urlencoded; only the Integrations API forgives that.
+  const body = parseJsonBody({ anyContentType: (path) => /\/integrations(\/[^/]+)?$/.test(path) });
+  app.use("/v1/*", api, body, authenticate);
+  app.use("/:slug/integrations", api, body, authenticate);
+  app.use("/:slug/integrations/*", api, body, authenticate);
 
   app.route("/", systemRoutes);
   app.route("/", authRoutes);
   app.route("/", userRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", apiKeyRoutes);
+  app.route("/", auditRoutes);
+  app.route("/", webhookRoutes);
+  app.route("/", eventTypeRoutes);
+  app.route("/", integrationRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
@@ -66,6 +83,8 @@ export function createApp(options: AppOptions = {}) {
     },
     security: [{ apiKey: [] }, { session: [] }],
   });
+
+  app.route("/", uiRoutes);
 
   app.notFound(onNotFound);
   app.onError(onError);

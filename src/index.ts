@@ -1,5 +1,7 @@
 import { createApp } from "./app";
 
+export { KeyAuthority } from "./durable/key-authority";
+
 const app = createApp();
 
 export default {

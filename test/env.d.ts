@@ -4,7 +4,10 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
-      API_KEY_PEPPER?: string;
     }
+  }
+  /** The same binding on the global Env, so Durable Object classes typed with it line up. */
+  interface Env {
+    TEST_MIGRATIONS: D1Migration[];
   }
 }

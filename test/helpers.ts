@@ -90,14 +90,15 @@ export async function addMember(admin: TestAccount, role: "admin" | "member" = "
   return { cookie: sessionCookie(login), userId: (await json(created)).id as string, email };
 }
 
-export async function expectError(response: Response, status: number, code?: string) {
+export async function expectError(response: Response, status: number, code?: string | RegExp) {
   expect(response.status).toBe(status);
   expect(response.headers.get("content-type")).toMatch(/application\/json/);
   const body = await json(response);
   expect(body.error).toBeTypeOf("object");
   expect(body.error.message).toBeTypeOf("string");
   expect(body.error.request_id).toBeTypeOf("string");
-  if (code) expect(body.error.code).toBe(code);
+  if (typeof code === "string") expect(body.error.code).toBe(code);
+  if (code instanceof RegExp) expect(body.error.code).toMatch(code);
   expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
   return body.error;
 }

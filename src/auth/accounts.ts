@@ -75,22 +75,24 @@ export async function signup(
   };
   const token = newSessionToken();
   const session = await sessionInsert(db, services, user, token, sessionTtlSeconds);
-  try {
-    await db.batch([
-      db.insert(accounts).values(account),
-      db.insert(users).values(user),
-      session.statement,
-    ]);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    // A concurrent signup won the race for this email or slug; the batch rolled back as a whole.
-    if (await emailTaken(db, email)) {
-      throw new ApiError("email_taken", "An account with this email already exists.");
+  // Two signups with the same account name can pick the same free slug; the loser of that race
+  // retries with a random suffix. The batch is all-or-nothing, so a failed try leaves no trace.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.batch([
+        db.insert(accounts).values(account),
+        db.insert(users).values(user),
+        session.statement,
+      ]);
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (await emailTaken(db, email)) {
+        throw new ApiError("email_taken", "An account with this email already exists.");
+      }
+      if (attempt >= 3) throw error;
+      account.slug = `${slugCandidates(input.accountName, 1)[0]}-${randomBase62(6).toLowerCase()}`;
     }
-    throw new ApiError(
-      "conflict",
-      "Another signup for this account name happened at the same time; try again.",
-    );
   }
   return { user, account, token, expiresAt: session.expiresAt };
 }

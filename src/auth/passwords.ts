@@ -29,8 +29,13 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (scheme !== "pbkdf2-sha256" || !saltText || !hashText || !Number.isInteger(iterations)) {
     return false;
   }
-  const actual = await derive(password, fromBase64(saltText), iterations);
-  return timingSafeEqual(actual, fromBase64(hashText));
+  try {
+    const actual = await derive(password, fromBase64(saltText), iterations);
+    return timingSafeEqual(actual, fromBase64(hashText));
+  } catch {
+    // Undecodable salt or hash, or an iteration count the runtime refuses: not a match.
+    return false;
+  }
 }
 
 /**

@@ -48,3 +48,80 @@ export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Role = User["role"];
+
+/** Metadata only: the secret itself is never stored, its HMAC lives in KV and the authority. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    name: text("name").notNull(),
+    description: text("description"),
+    environment: text("environment", { enum: ["production", "test"] }).notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    prefix: text("prefix").notNull(),
+    lastFour: text("last_four").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+    revokedBy: text("revoked_by"),
+    rotatedFrom: text("rotated_from"),
+  },
+  (table) => [index("api_keys_account_idx").on(table.accountId, table.id)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    actorUserId: text("actor_user_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("audit_events_account_idx").on(table.accountId, table.id)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Webhook endpoints (control plane). Signing secrets are stored as given: they must be
+ * presented to sign every delivery. The delivery state columns are mirrored from the endpoint's
+ * Durable Object so listings stay one D1 query.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    clientSecret: text("client_secret"),
+    source: text("source", { enum: ["api", "integrations", "dashboard"] }).notNull(),
+    status: text("status", { enum: ["active", "retrying", "failed", "disabled"] }).notNull(),
+    pendingCount: integer("pending_count").notNull().default(0),
+    lastSuccessAt: integer("last_success_at"),
+    lastFailureAt: integer("last_failure_at"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [index("webhook_endpoints_account_idx").on(table.accountId, table.id)],
+);
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { type Scope, scopesForRole } from "../auth/scopes";
 import { findSession, SESSION_COOKIE } from "../auth/sessions";
 import { ApiError } from "../errors";
+import { authenticateApiKey } from "../keys/authenticate";
 import type { AppEnv } from "./context";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -31,12 +32,16 @@ function assertSameOrigin(request: Request, cookieAuthenticated: boolean): void 
   }
 }
 
-/** Resolves the caller from the session cookie. API keys join here in the keys module. */
+/** Resolves the caller: an `Authorization` header means an API key, otherwise the session cookie. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const hasBearer = c.req.header("authorization") !== undefined;
-  assertSameOrigin(c.req.raw, token !== undefined && !hasBearer);
-  if (!hasBearer && token) {
+  const authorization = c.req.header("authorization");
+  assertSameOrigin(c.req.raw, token !== undefined && authorization === undefined);
+  if (authorization !== undefined) {
+    const { clock } = c.get("services");
+    const limit = c.get("config").apiKeyRateLimitPerMinute;
+    c.set("principal", await authenticateApiKey(c.env, authorization, clock.now(), limit));
+  } else if (token) {
     const session = await findSession(c.get("db"), token, c.get("services").clock.now());
     if (session) {
       c.set("session", session);

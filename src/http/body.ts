@@ -40,14 +40,14 @@ const tooLarge = (maxBytes: number) =>
  * missing fields surface as 422s). `anyContentType` is for routes whose documented callers send
  * JSON under another label (seed 003's curl sends form-urlencoded).
  */
-export const parseJsonBody = (options: { anyContentType?: boolean } = {}) =>
+export const parseJsonBody = (options: { anyContentType?: (path: string) => boolean } = {}) =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!BODY_METHODS.has(c.req.method)) return next();
     const bytes = await readLimited(c.req.raw, c.get("config").maxBodyBytes);
     let text = "{}";
     if (bytes.byteLength > 0) {
       const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
-      if (!options.anyContentType && !JSON_MEDIA_TYPE.test(mediaType)) {
+      if (!options.anyContentType?.(c.req.path) && !JSON_MEDIA_TYPE.test(mediaType)) {
         throw new ApiError(
           "unsupported_media_type",
           "Request bodies must be JSON; send `Content-Type: application/json`.",

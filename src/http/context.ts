@@ -5,7 +5,7 @@ import type { Database } from "../db/client";
 import type { Services } from "../services";
 
 export interface AppEnv {
-  Bindings: Env & { API_KEY_PEPPER?: string };
+  Bindings: Env;
   Variables: {
     requestId: string;
     services: Services;

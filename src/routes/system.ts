@@ -2,18 +2,32 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { createRouter, jsonContent } from "../http/router";
 
+const Health = z.object({
+  ok: z.boolean(),
+  time: z.string(),
+  checks: z.object({ api_key_pepper: z.enum(["ok", "missing"]) }),
+});
+
 const healthRoute = createRoute({
   method: "get",
   path: "/healthz",
   tags: ["System"],
   summary: "Liveness for load balancers",
   responses: {
-    200: jsonContent(z.object({ ok: z.literal(true), time: z.string() }), "The worker is serving"),
+    200: jsonContent(Health, "The worker is serving"),
+    503: jsonContent(Health, "Misconfigured: a required secret is missing"),
   },
 });
 
 export const systemRoutes = createRouter()
-  .openapi(healthRoute, (c) =>
-    c.json({ ok: true as const, time: new Date(c.get("services").clock.now()).toISOString() }, 200),
-  )
+  .openapi(healthRoute, (c) => {
+    // A deployment without its pepper cannot authenticate keys: report it unhealthy at once.
+    const pepper = typeof c.env.API_KEY_PEPPER === "string" && c.env.API_KEY_PEPPER.length >= 16;
+    const body = {
+      ok: pepper,
+      time: new Date(c.get("services").clock.now()).toISOString(),
+      checks: { api_key_pepper: pepper ? ("ok" as const) : ("missing" as const) },
+    };
+    return pepper ? c.json(body, 200) : c.json(body, 503);
+  })
   .get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));

@@ -9,6 +9,7 @@ import {
   signup,
   unique,
 } from "../helpers";
+import { harness } from "../http/harness";
 
 describe("signup", () => {
   it("creates an account with a slug and its first admin, and logs in", async () => {
@@ -114,5 +115,124 @@ describe("signup errors", () => {
       }),
       422,
     );
+  });
+});
+
+describe("signup closed (SIGNUP=closed)", () => {
+  it.each(["closed", "CLOSED", "Closed"])(
+    "SIGNUP=%s refuses signup with 403, sets no cookie and writes nothing",
+    async (value) => {
+      const h = harness({ vars: { SIGNUP: value } });
+      const before = [await countRows("accounts"), await countRows("users")];
+      const response = await h.send("/v1/auth/signup", {
+        body: { account_name: "Closed", email: `${unique()}@example.com`, password: PASSWORD },
+      });
+      expect(response.headers.get("set-cookie")).toBeNull();
+      await expectError(response, 403, "signup_closed");
+      expect([await countRows("accounts"), await countRows("users")]).toEqual(before);
+    },
+  );
+
+  it("SIGNUP=open allows signup", async () => {
+    for (const value of ["open", "OPEN"]) {
+      const h = harness({ vars: { SIGNUP: value } });
+      const response = await h.send("/v1/auth/signup", {
+        body: { account_name: "Open", email: `${unique()}@example.com`, password: PASSWORD },
+      });
+      expect(response.status).toBe(201);
+    }
+  });
+
+  it("closed signup still lets admins add users", async () => {
+    const open = harness();
+    const admin = await open.signup();
+    const closed = harness({ vars: { SIGNUP: "closed" } });
+    const response = await closed.send("/v1/users", {
+      cookie: admin.cookie,
+      body: { email: `${unique()}@example.com`, role: "member", password: PASSWORD },
+    });
+    expect(response.status).toBe(201);
+  });
+});
+
+describe("signup edge cases", () => {
+  it("refuses a blank or over-long account name with 422 and writes nothing", async () => {
+    const before = await countRows("accounts");
+    for (const account_name of ["", "   ", "x".repeat(101)]) {
+      const error = await expectError(
+        await call("/v1/auth/signup", {
+          body: { account_name, email: `${unique()}@example.com`, password: PASSWORD },
+        }),
+        422,
+        "validation_failed",
+      );
+      expect(error.details).toEqual([expect.objectContaining({ path: "account_name" })]);
+    }
+    expect(await countRows("accounts")).toBe(before);
+  });
+
+  it("trims the account name", async () => {
+    const response = await call("/v1/auth/signup", {
+      body: {
+        account_name: "  Trimmed Name  ",
+        email: `${unique()}@example.com`,
+        password: PASSWORD,
+      },
+    });
+    expect(response.status).toBe(201);
+    expect((await json(response)).account.name).toBe("Trimmed Name");
+  });
+
+  it("two simultaneous signups with one email: one 201, one 409, one account", async () => {
+    const email = `${unique("race")}@example.com`;
+    const before = await countRows("accounts");
+    const responses = await Promise.all(
+      ["Race One", "Race Two"].map((account_name) =>
+        call("/v1/auth/signup", { body: { account_name, email, password: PASSWORD } }),
+      ),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
+    const loser = responses.find((response) => response.status === 409)!;
+    await expectError(loser, 409, "email_taken");
+    expect(await countRows("accounts")).toBe(before + 1);
+  });
+
+  it("simultaneous signups by different people with one account name all succeed", async () => {
+    // The slug is ours to choose, so a slug race must never bounce a valid signup back.
+    const name = unique("Same Moment ");
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call("/v1/auth/signup", {
+          body: { account_name: name, email: `${unique()}@example.com`, password: PASSWORD },
+        }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(6).fill(201));
+    const slugs = await Promise.all(
+      responses.map(async (response) => (await json(response)).account.slug as string),
+    );
+    expect(new Set(slugs).size).toBe(6);
+  });
+
+  it("a signup with an email an admin already added is 409", async () => {
+    const admin = await signup();
+    const email = `${unique("taken")}@example.com`;
+    expect(
+      (
+        await call("/v1/users", {
+          cookie: admin.cookie,
+          body: { email, role: "member", password: PASSWORD },
+        })
+      ).status,
+    ).toBe(201);
+    const before = await countRows("accounts");
+    await expectError(
+      await call("/v1/auth/signup", {
+        body: { account_name: "Dup", email, password: PASSWORD },
+      }),
+      409,
+      "email_taken",
+    );
+    expect(await countRows("accounts")).toBe(before);
   });
 });

@@ -1,0 +1,68 @@
+import type { Principal } from "../auth/principal";
+import { type ConfigEnv, requirePepper } from "../config";
+import { authorityFor } from "../durable/key-authority";
+import { ApiError } from "../errors";
+import { hashSecret, type KeyIdentity, kvKeyFor } from "./hash";
+import { parseSecret } from "./secret";
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+const invalidKey = () =>
+  new ApiError("invalid_api_key", "Invalid API key provided.", {
+    headers: { "WWW-Authenticate": 'Bearer realm="switchboard"' },
+  });
+
+/**
+ * Authorization header → principal. Shape and checksum are verified first, so garbage never reaches
+ * KV or the authority; KV only says which account's authority to ask, and the authority alone
+ * decides whether the key is live (KV is eventually consistent and caches misses).
+ */
+export async function authenticateApiKey(
+  env: Env & ConfigEnv,
+  authorization: string,
+  now: number,
+  limitPerMinute: number,
+): Promise<Principal> {
+  const secret = BEARER.exec(authorization)?.[1];
+  if (!secret) {
+    throw new ApiError("invalid_api_key", "Send the API key as `Authorization: Bearer <key>`.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="switchboard"' },
+    });
+  }
+  const claimedEnvironment = parseSecret(secret);
+  if (!claimedEnvironment) throw invalidKey();
+  const hash = await hashSecret(requirePepper(env), secret);
+  const identity = await env.KEYS.get<KeyIdentity>(kvKeyFor(hash), "json");
+  if (!identity || identity.environment !== claimedEnvironment) throw invalidKey();
+  const verdict = await authorityFor(env, identity.account_id).authorize(
+    identity.key_id,
+    hash,
+    now,
+    limitPerMinute,
+  );
+  if (verdict.ok) {
+    return {
+      kind: "api_key",
+      accountId: identity.account_id,
+      keyId: verdict.keyId,
+      scopes: new Set(verdict.scopes),
+      livemode: verdict.environment === "production",
+    };
+  }
+  switch (verdict.reason) {
+    case "revoked":
+      throw new ApiError("api_key_revoked", "This API key has been revoked.");
+    case "expired":
+      throw new ApiError("api_key_expired", "This API key has expired.");
+    case "rate_limited":
+      throw new ApiError(
+        "rate_limited",
+        `Too many requests for this API key; retry in ${verdict.retryAfterSeconds}s.`,
+        {
+          headers: { "Retry-After": String(verdict.retryAfterSeconds) },
+        },
+      );
+    default:
+      throw invalidKey();
+  }
+}

@@ -1,0 +1,163 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import { ApiError, notFound } from "../errors";
+import type { EventType } from "../events/catalog";
+import type { Services } from "../services";
+import { generateSigningSecret } from "./signing";
+import { checkWebhookUrl } from "./url-policy";
+
+export interface EndpointInput {
+  url: string;
+  events: EventType[];
+  description?: string | null | undefined;
+  active?: boolean | undefined;
+  secret?: string | undefined;
+  clientSecret?: string | null | undefined;
+}
+
+export type EndpointPatch = Partial<EndpointInput>;
+export type EndpointSource = WebhookEndpoint["source"];
+
+/** URL policy failures are validation errors on the `url` field, like any other zod issue. */
+export function validatedUrl(url: string, allowPrivate: boolean, path = "url"): string {
+  const verdict = checkWebhookUrl(url, { allowPrivate });
+  if (!verdict.ok) {
+    throw new ApiError("validation_failed", verdict.reason, {
+      details: [{ path, message: verdict.reason, code: "invalid_url" }],
+    });
+  }
+  return verdict.url;
+}
+
+export async function createEndpoint(
+  db: Database,
+  services: Services,
+  accountId: string,
+  input: EndpointInput,
+  source: EndpointSource,
+): Promise<WebhookEndpoint> {
+  const now = services.clock.now();
+  const active = input.active ?? true;
+  const endpoint: WebhookEndpoint = {
+    id: services.ids.next("we"),
+    accountId,
+    url: input.url,
+    description: input.description ?? null,
+    events: [...new Set(input.events)],
+    active,
+    secret: input.secret ?? generateSigningSecret(),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    clientSecret: input.clientSecret ?? null,
+    source,
+    status: active ? "active" : "disabled",
+    pendingCount: 0,
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.insert(webhookEndpoints).values(endpoint);
+  return endpoint;
+}
+
+export function listEndpoints(db: Database, accountId: string, limit: number, cursor?: string) {
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.accountId, accountId),
+        cursor ? lt(webhookEndpoints.id, cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookEndpoints.id))
+    .limit(limit + 1);
+}
+
+export async function getEndpoint(
+  db: Database,
+  accountId: string,
+  id: string,
+): Promise<WebhookEndpoint> {
+  const rows = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId)))
+    .limit(1);
+  const endpoint = rows[0];
+  if (!endpoint) throw notFound("webhook endpoint");
+  return endpoint;
+}
+
+export async function updateEndpoint(
+  db: Database,
+  services: Services,
+  accountId: string,
+  id: string,
+  patch: EndpointPatch,
+): Promise<WebhookEndpoint> {
+  const current = await getEndpoint(db, accountId, id);
+  const active = patch.active ?? current.active;
+  const changes: Partial<WebhookEndpoint> = {
+    ...(patch.url === undefined ? {} : { url: patch.url }),
+    ...(patch.events === undefined ? {} : { events: [...new Set(patch.events)] }),
+    ...(patch.description === undefined ? {} : { description: patch.description }),
+    ...(patch.clientSecret === undefined ? {} : { clientSecret: patch.clientSecret }),
+    ...(patch.secret === undefined
+      ? {}
+      : { secret: patch.secret, previousSecret: null, previousSecretExpiresAt: null }),
+    active,
+    // Deactivating disables; reactivating (or editing a failed endpoint) starts over as active.
+    status: active ? (current.active ? current.status : "active") : "disabled",
+    updatedAt: services.clock.now(),
+  };
+  const updated = await db
+    .update(webhookEndpoints)
+    .set(changes)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId)))
+    .returning();
+  return updated[0] ?? { ...current, ...changes };
+}
+
+export async function deleteEndpoint(
+  db: Database,
+  accountId: string,
+  id: string,
+): Promise<WebhookEndpoint> {
+  const deleted = await db
+    .delete(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId)))
+    .returning();
+  const endpoint = deleted[0];
+  if (!endpoint) throw notFound("webhook endpoint");
+  return endpoint;
+}
+
+/** A new secret now; the old one keeps signing alongside it until the grace period ends. */
+export async function rotateEndpointSecret(
+  db: Database,
+  services: Services,
+  accountId: string,
+  id: string,
+  graceSeconds: number,
+): Promise<WebhookEndpoint> {
+  const current = await getEndpoint(db, accountId, id);
+  const now = services.clock.now();
+  const changes = {
+    secret: generateSigningSecret(),
+    previousSecret: graceSeconds > 0 ? current.secret : null,
+    previousSecretExpiresAt: graceSeconds > 0 ? now + graceSeconds * 1000 : null,
+    updatedAt: now,
+  };
+  await db.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, id));
+  return { ...current, ...changes };
+}
+
+/** The previous secret only while its grace period lasts. */
+export const livePreviousSecret = (endpoint: WebhookEndpoint, now: number): string | null =>
+  endpoint.previousSecret && (endpoint.previousSecretExpiresAt ?? 0) > now
+    ? endpoint.previousSecret
+    : null;
