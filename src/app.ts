@@ -10,8 +10,11 @@ import { accountRoutes } from "./routes/account";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditRoutes } from "./routes/audit-events";
 import { authRoutes } from "./routes/auth";
+import { deliveryRoutes } from "./routes/deliveries";
 import { eventTypeRoutes } from "./routes/event-types";
+import { eventRoutes } from "./routes/events";
 import { integrationRoutes } from "./routes/integrations";
+import { notificationRoutes } from "./routes/notifications";
 import { systemRoutes } from "./routes/system";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhooks";
@@ -60,6 +63,9 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", auditRoutes);
   app.route("/", webhookRoutes);
   app.route("/", eventTypeRoutes);
+  app.route("/", deliveryRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", notificationRoutes);
   app.route("/", integrationRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {

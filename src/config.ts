@@ -7,6 +7,9 @@ export interface Config {
   retryMaxElapsedMs: number;
   failedRetryIntervalMs: number;
   endpointMaxInFlight: number;
+  /** 0 means no per-second cap beyond the in-flight limit. */
+  endpointMaxPerSecond: number;
+  retentionDays: number;
   allowPrivateWebhookUrls: boolean;
   signupOpen: boolean;
   carrierDelayMs: number;
@@ -16,7 +19,9 @@ export interface Config {
   development: boolean;
 }
 
-export type ConfigEnv = Partial<Record<keyof Env | "API_KEY_PEPPER", unknown>>;
+export type ConfigEnv = Partial<
+  Record<keyof Env | "API_KEY_PEPPER" | "ENDPOINT_MAX_PER_SECOND" | "RETENTION_DAYS", unknown>
+>;
 
 function int(value: unknown, fallback: number, min = 0): number {
   const parsed =
@@ -33,7 +38,9 @@ export function readConfig(env: ConfigEnv): Config {
     retryBaseMs: int(env.RETRY_BASE_MS, 5_000, 1),
     retryMaxElapsedMs: int(env.RETRY_MAX_ELAPSED_MS, 43_200_000, 0),
     failedRetryIntervalMs: int(env.FAILED_RETRY_INTERVAL_MS, 3_600_000, 1),
-    endpointMaxInFlight: int(env.ENDPOINT_MAX_IN_FLIGHT, 4, 1),
+    endpointMaxInFlight: int(env.ENDPOINT_MAX_IN_FLIGHT, 1, 1),
+    endpointMaxPerSecond: int(env.ENDPOINT_MAX_PER_SECOND, 0, 0),
+    retentionDays: int(env.RETENTION_DAYS, 30, 1),
     allowPrivateWebhookUrls: bool(env.ALLOW_PRIVATE_WEBHOOK_URLS, false),
     signupOpen: String(env.SIGNUP ?? "open").toLowerCase() !== "closed",
     carrierDelayMs: int(env.CARRIER_DELAY_MS, 1_000, 0),

@@ -125,3 +125,46 @@ export const webhookEndpoints = sqliteTable(
 );
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+
+/**
+ * Every published event, for `GET /v1/events` and replay. High volume: pruned after the
+ * retention period and reached only through `src/delivery/events-store.ts`, so it can move to
+ * per-account Durable Object storage when one D1 database is not enough.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    type: text("type").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    /** The exact envelope JSON that is signed and sent. */
+    payload: text("payload").notNull(),
+    /** Endpoints the event was fanned out to when it was published. */
+    endpointIds: text("endpoint_ids", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [
+    index("events_account_idx").on(table.accountId, table.id),
+    index("events_created_idx").on(table.createdAt),
+  ],
+);
+
+/** What the dashboard shows as failure notices; one row per endpoint state transition. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    type: text("type", {
+      enum: ["endpoint.failed", "endpoint.disabled", "endpoint.recovered"],
+    }).notNull(),
+    message: text("message").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("notifications_account_idx").on(table.accountId, table.id)],
+);
+
+export type StoredEvent = typeof events.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

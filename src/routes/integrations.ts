@@ -2,11 +2,14 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { accounts } from "../db/schema";
+import { withLiveStats } from "../delivery/sync";
 import { ApiError, notFound } from "../errors";
 import { principalOf, requireScope } from "../http/auth";
 import type { AppEnv } from "../http/context";
+import { endpointDeps } from "../http/deps";
 import { createRouter, errorResponses, jsonContent } from "../http/router";
 import { PageQuery, toPage } from "../lib/pagination";
+import type { EndpointInput } from "../webhooks/endpoints";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -88,7 +91,7 @@ function enabledEvents(
       ],
     });
   }
-  return events as Parameters<typeof createEndpoint>[3]["events"];
+  return events as EndpointInput["events"];
 }
 
 function register(router: OpenAPIHono<AppEnv>, prefix: string) {
@@ -130,8 +133,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
         const slug = await ownSlug(c, c.req.valid("param").slug);
         const input = c.req.valid("json");
         const endpoint = await createEndpoint(
-          c.get("db"),
-          c.get("services"),
+          endpointDeps(c),
           principalOf(c).accountId,
           {
             url: validatedUrl(
@@ -167,7 +169,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
         const { limit, cursor } = c.req.valid("query");
         const rows = await listEndpoints(c.get("db"), principalOf(c).accountId, limit, cursor);
         return c.json(
-          toPage(rows, limit, (row) => integrationResource(row, slug)),
+          toPage(await withLiveStats(c.env, rows), limit, (row) => integrationResource(row, slug)),
           200,
           mediaType(c),
         );
@@ -190,7 +192,14 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
         const { slug, id } = c.req.valid("param");
         await ownSlug(c, slug);
         return c.json(
-          integrationResource(await getEndpoint(c.get("db"), principalOf(c).accountId, id), slug),
+          integrationResource(
+            (
+              await withLiveStats(c.env, [
+                await getEndpoint(c.get("db"), principalOf(c).accountId, id),
+              ])
+            )[0]!,
+            slug,
+          ),
           200,
           mediaType(c),
         );
@@ -200,23 +209,17 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       const { slug, id } = c.req.valid("param");
       await ownSlug(c, slug);
       const input = c.req.valid("json") as z.infer<typeof IntegrationBody>;
-      const endpoint = await updateEndpoint(
-        c.get("db"),
-        c.get("services"),
-        principalOf(c).accountId,
-        id,
-        {
-          url: validatedUrl(
-            input.config.baseUrl,
-            c.get("config").allowPrivateWebhookUrls,
-            "config.baseUrl",
-          ),
-          events: enabledEvents(input.settings?.actions),
-          active: input.active ?? true,
-          secret: input.config.webhookSecret,
-          clientSecret: input.config.clientSecret ?? null,
-        },
-      );
+      const endpoint = await updateEndpoint(endpointDeps(c), principalOf(c).accountId, id, {
+        url: validatedUrl(
+          input.config.baseUrl,
+          c.get("config").allowPrivateWebhookUrls,
+          "config.baseUrl",
+        ),
+        events: enabledEvents(input.settings?.actions),
+        active: input.active ?? true,
+        secret: input.config.webhookSecret,
+        clientSecret: input.config.clientSecret ?? null,
+      });
       return c.json(integrationResource(endpoint, slug), 200, mediaType(c));
     })
     .openapi(replace("patch"), async (c) => {
@@ -226,7 +229,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       const accountId = principalOf(c).accountId;
       const current = await getEndpoint(c.get("db"), accountId, id);
       const baseUrl = input.config?.baseUrl;
-      const endpoint = await updateEndpoint(c.get("db"), c.get("services"), accountId, id, {
+      const endpoint = await updateEndpoint(endpointDeps(c), accountId, id, {
         url:
           baseUrl === undefined
             ? undefined
@@ -254,7 +257,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       async (c) => {
         const { slug, id } = c.req.valid("param");
         await ownSlug(c, slug);
-        const endpoint = await deleteEndpoint(c.get("db"), principalOf(c).accountId, id);
+        const endpoint = await deleteEndpoint(endpointDeps(c), principalOf(c).accountId, id);
         return c.json({ id: endpoint.id, deleted: true as const }, 200, mediaType(c));
       },
     );

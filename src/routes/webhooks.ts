@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { withLiveStats } from "../delivery/sync";
 import { EVENT_TYPES, sampleEnvelope } from "../events/catalog";
 import { principalOf, requireScope } from "../http/auth";
+import { endpointDeps } from "../http/deps";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
 import { PageQuery, pageSchema, toPage } from "../lib/pagination";
 import {
@@ -212,8 +214,7 @@ export const webhookRoutes = createRouter()
   .openapi(createWebhookRoute, async (c) => {
     const body = c.req.valid("json");
     const endpoint = await createEndpoint(
-      c.get("db"),
-      c.get("services"),
+      endpointDeps(c),
       principalOf(c).accountId,
       {
         url: validatedUrl(body.url, c.get("config").allowPrivateWebhookUrls),
@@ -230,7 +231,7 @@ export const webhookRoutes = createRouter()
   .openapi(listWebhooksRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");
     const rows = await listEndpoints(c.get("db"), principalOf(c).accountId, limit, cursor);
-    return c.json(toPage(rows, limit, endpointResource), 200);
+    return c.json(toPage(await withLiveStats(c.env, rows), limit, endpointResource), 200);
   })
   .openapi(getWebhookRoute, async (c) => {
     const endpoint = await getEndpoint(
@@ -238,13 +239,13 @@ export const webhookRoutes = createRouter()
       principalOf(c).accountId,
       c.req.valid("param").id,
     );
-    return c.json(endpointResource(endpoint), 200);
+    const [live] = await withLiveStats(c.env, [endpoint]);
+    return c.json(endpointResource(live ?? endpoint), 200);
   })
   .openapi(updateWebhookRoute, async (c) => {
     const body = c.req.valid("json");
     const endpoint = await updateEndpoint(
-      c.get("db"),
-      c.get("services"),
+      endpointDeps(c),
       principalOf(c).accountId,
       c.req.valid("param").id,
       {
@@ -262,7 +263,7 @@ export const webhookRoutes = createRouter()
   })
   .openapi(deleteWebhookRoute, async (c) => {
     const endpoint = await deleteEndpoint(
-      c.get("db"),
+      endpointDeps(c),
       principalOf(c).accountId,
       c.req.valid("param").id,
     );
@@ -287,8 +288,7 @@ export const webhookRoutes = createRouter()
   })
   .openapi(rotateSecretRoute, async (c) => {
     const endpoint = await rotateEndpointSecret(
-      c.get("db"),
-      c.get("services"),
+      endpointDeps(c),
       principalOf(c).accountId,
       c.req.valid("param").id,
       c.req.valid("json").grace_period_seconds,

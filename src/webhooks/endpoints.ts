@@ -1,6 +1,8 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import { configureEndpoint } from "../delivery/sync";
+import { endpointObject } from "../durable/webhook-endpoint";
 import { ApiError, notFound } from "../errors";
 import type { EventType } from "../events/catalog";
 import type { Services } from "../services";
@@ -19,6 +21,12 @@ export interface EndpointInput {
 export type EndpointPatch = Partial<EndpointInput>;
 export type EndpointSource = WebhookEndpoint["source"];
 
+export interface EndpointDeps {
+  db: Database;
+  services: Services;
+  env: Env;
+}
+
 /** URL policy failures are validation errors on the `url` field, like any other zod issue. */
 export function validatedUrl(url: string, allowPrivate: boolean, path = "url"): string {
   const verdict = checkWebhookUrl(url, { allowPrivate });
@@ -31,8 +39,7 @@ export function validatedUrl(url: string, allowPrivate: boolean, path = "url"): 
 }
 
 export async function createEndpoint(
-  db: Database,
-  services: Services,
+  { db, services, env }: EndpointDeps,
   accountId: string,
   input: EndpointInput,
   source: EndpointSource,
@@ -60,7 +67,7 @@ export async function createEndpoint(
     updatedAt: now,
   };
   await db.insert(webhookEndpoints).values(endpoint);
-  return endpoint;
+  return configureEndpoint(env, endpoint);
 }
 
 export function listEndpoints(db: Database, accountId: string, limit: number, cursor?: string) {
@@ -93,8 +100,7 @@ export async function getEndpoint(
 }
 
 export async function updateEndpoint(
-  db: Database,
-  services: Services,
+  { db, services, env }: EndpointDeps,
   accountId: string,
   id: string,
   patch: EndpointPatch,
@@ -119,11 +125,11 @@ export async function updateEndpoint(
     .set(changes)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId)))
     .returning();
-  return updated[0] ?? { ...current, ...changes };
+  return configureEndpoint(env, updated[0] ?? { ...current, ...changes });
 }
 
 export async function deleteEndpoint(
-  db: Database,
+  { db, env }: EndpointDeps,
   accountId: string,
   id: string,
 ): Promise<WebhookEndpoint> {
@@ -133,13 +139,13 @@ export async function deleteEndpoint(
     .returning();
   const endpoint = deleted[0];
   if (!endpoint) throw notFound("webhook endpoint");
+  await endpointObject(env, endpoint.id).destroy();
   return endpoint;
 }
 
 /** A new secret now; the old one keeps signing alongside it until the grace period ends. */
 export async function rotateEndpointSecret(
-  db: Database,
-  services: Services,
+  { db, services, env }: EndpointDeps,
   accountId: string,
   id: string,
   graceSeconds: number,
@@ -153,7 +159,7 @@ export async function rotateEndpointSecret(
     updatedAt: now,
   };
   await db.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, id));
-  return { ...current, ...changes };
+  return configureEndpoint(env, { ...current, ...changes });
 }
 
 /** The previous secret only while its grace period lasts. */

@@ -39,9 +39,10 @@ function retryAfter(header: string | null, now: number): number | null {
 export async function sendOnce(
   endpoint: WebhookEndpoint,
   envelope: EventEnvelope,
-  options: { timeoutMs: number; now: number; fetcher?: typeof fetch },
+  options: { timeoutMs: number; now: number; fetcher?: typeof fetch; body?: string },
 ): Promise<AttemptResult> {
-  const body = serializeEnvelope(envelope);
+  // Queued events carry their stored bytes, so every retry sends exactly what was first signed.
+  const body = options.body ?? serializeEnvelope(envelope);
   const headers = await deliveryHeaders({
     id: envelope.id,
     timestamp: Math.floor(options.now / 1000),

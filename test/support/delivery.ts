@@ -1,0 +1,60 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { Config } from "../../src/config";
+import { database } from "../../src/db/client";
+import { publish } from "../../src/delivery/publish";
+import { endpointObject, type WebhookEndpointObject } from "../../src/durable/webhook-endpoint";
+import { EVENT_CATALOG, type EventType } from "../../src/events/catalog";
+import { createServices, ManualClock } from "../../src/services";
+import { call, json, type TestAccount } from "../helpers";
+
+/**
+ * Delivery is driven by hand: each endpoint object gets a manual clock and compressed settings,
+ * and tests call `drain()` (what the alarm runs) instead of waiting for real time.
+ */
+export async function controlledEndpoint(
+  admin: TestAccount,
+  url: string,
+  events: EventType[],
+  settings: Partial<Config> = {},
+  clock = new ManualClock(Date.now()),
+) {
+  const response = await call("/v1/webhooks", { cookie: admin.cookie, body: { url, events } });
+  expect(response.status).toBe(201);
+  const endpoint = await json(response);
+  // A fresh stub per call: stubs die with the object when a test aborts it.
+  const stub = () => endpointObject(env, endpoint.id);
+  const control = () =>
+    runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => {
+      instance.clock = clock;
+      instance.random = () => 0.5;
+      instance.settings = { ...instance.settings, ...settings };
+    });
+  await control();
+  return {
+    id: endpoint.id as string,
+    secret: endpoint.secret as string,
+    stub,
+    clock,
+    /** Re-applies the seams, e.g. after the object was evicted. */
+    control,
+    drain: () =>
+      runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => instance.drain()),
+    stats: () => stub().stats(),
+  };
+}
+
+export function publishEvent(
+  accountId: string,
+  type: EventType,
+  livemode = true,
+  extra: Record<string, unknown> = {},
+) {
+  const services = createServices();
+  const data = {
+    ...(EVENT_CATALOG[type].sample({ now: services.clock.now() }) as Record<string, unknown>),
+    ...extra,
+  };
+  return publish({ db: database(env.DB), env, services }, { accountId, type, data, livemode });
+}
