@@ -90,7 +90,12 @@ export async function signup(
       if (await emailTaken(db, email)) {
         throw new ApiError("email_taken", "An account with this email already exists.");
       }
-      if (attempt >= 3) throw error;
+      if (attempt >= 3) {
+        throw new ApiError(
+          "conflict",
+          "Could not reserve a unique account slug; please try again.",
+        );
+      }
       account.slug = `${slugCandidates(input.accountName, 1)[0]}-${randomBase62(6).toLowerCase()}`;
     }
   }

@@ -26,7 +26,10 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const [scheme, iterationsText, saltText, hashText] = encoded.split("$");
   const iterations = Number(iterationsText);
-  if (scheme !== "pbkdf2-sha256" || !saltText || !hashText || !Number.isInteger(iterations)) {
+  // Bounded so a tampered stored hash cannot make verification spin (or the runtime refuse it).
+  const plausible =
+    Number.isInteger(iterations) && iterations >= 1_000 && iterations <= PBKDF2_ITERATIONS;
+  if (scheme !== "pbkdf2-sha256" || !saltText || !hashText || !plausible) {
     return false;
   }
   try {

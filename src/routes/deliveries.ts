@@ -125,14 +125,12 @@ export const deliveryRoutes = createRouter()
     const endpoint = await getEndpoint(c.get("db"), accountId, c.req.valid("param").id);
     const since = Date.parse(c.req.valid("json").since);
     const rows = await eventsSince(c.get("db"), accountId, since, endpoint.events, MAX_REPLAY + 1);
-    const batch = rows
-      .slice(0, MAX_REPLAY)
-      .map((row) => ({
-        eventId: row.id,
-        type: row.type,
-        payload: row.payload,
-        createdAt: row.createdAt,
-      }));
+    const batch = rows.slice(0, MAX_REPLAY).map((row) => ({
+      eventId: row.id,
+      type: row.type,
+      payload: row.payload,
+      createdAt: row.createdAt,
+    }));
     const replayed = batch.length
       ? await endpointObject(c.env, endpoint.id).enqueue(endpoint, batch, { requeue: true })
       : 0;

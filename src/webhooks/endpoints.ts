@@ -116,8 +116,9 @@ export async function updateEndpoint(
       ? {}
       : { secret: patch.secret, previousSecret: null, previousSecretExpiresAt: null }),
     active,
-    // Deactivating disables; reactivating (or editing a failed endpoint) starts over as active.
-    status: active ? (current.active ? current.status : "active") : "disabled",
+    // Deactivating disables; any other settings update starts a failed endpoint over (its object
+    // retries at once in configure()).
+    status: active ? "active" : "disabled",
     updatedAt: services.clock.now(),
   };
   const updated = await db

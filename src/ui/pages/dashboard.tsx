@@ -1,10 +1,13 @@
 import { Header } from "../header";
 import { Layout } from "../layout";
+import { apiKeysSection } from "../sections/api-keys";
 import { teamSection } from "../sections/team";
 import type { DashboardSection, Viewer } from "../sections/types";
+import { webhooksSection } from "../sections/webhooks";
+import { CLIENT_WIDGETS } from "../widgets";
 
-/** The page's sections, in display order. Later sections (API keys, webhooks, …) join here. */
-export const SECTIONS: DashboardSection[] = [teamSection];
+/** The page's sections, in display order. */
+export const SECTIONS: DashboardSection[] = [apiKeysSection, webhooksSection, teamSection];
 
 const SHELL_SCRIPT = `
 (function () {
@@ -37,7 +40,7 @@ export function DashboardPage({ nonce, viewer }: { nonce: string; viewer: Viewer
         role: viewer.user.role,
         "account-id": viewer.account.id,
       }}
-      scripts={[SHELL_SCRIPT, ...SECTIONS.map((section) => section.script)]}
+      scripts={[CLIENT_WIDGETS, SHELL_SCRIPT, ...SECTIONS.map((section) => section.script)]}
     >
       <Header viewer={viewer} />
       <main class="page" data-testid="dashboard">
