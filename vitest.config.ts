@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             ENVIRONMENT: "test",
             // Delivery tests send to a real receiver on loopback.
             ALLOW_PRIVATE_WEBHOOK_URLS: "true",
+            // Simulated receipts wait an hour unless a test moves the simulator's clock.
+            CARRIER_DELAY_MS: "3600000",
           },
         },
       }),

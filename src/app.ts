@@ -10,12 +10,17 @@ import { accountRoutes } from "./routes/account";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditRoutes } from "./routes/audit-events";
 import { authRoutes } from "./routes/auth";
+import { callRoutes } from "./routes/calls";
+import { carrierRoutes } from "./routes/carrier";
+import { contactRoutes } from "./routes/contacts";
 import { deliveryRoutes } from "./routes/deliveries";
 import { eventTypeRoutes } from "./routes/event-types";
 import { eventRoutes } from "./routes/events";
 import { integrationRoutes } from "./routes/integrations";
+import { messageRoutes } from "./routes/messages";
 import { notificationRoutes } from "./routes/notifications";
 import { systemRoutes } from "./routes/system";
+import { testHelperRoutes } from "./routes/test-helpers";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhooks";
 import { createServices, type Services } from "./services";
@@ -66,7 +71,12 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", deliveryRoutes);
   app.route("/", eventRoutes);
   app.route("/", notificationRoutes);
+  app.route("/", messageRoutes);
+  app.route("/", contactRoutes);
+  app.route("/", callRoutes);
+  app.route("/", testHelperRoutes);
   app.route("/", integrationRoutes());
+  app.route("/", carrierRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

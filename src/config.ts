@@ -13,6 +13,7 @@ export interface Config {
   allowPrivateWebhookUrls: boolean;
   signupOpen: boolean;
   carrierDelayMs: number;
+  defaultFromNumber: string;
   apiKeyRateLimitPerMinute: number;
   sessionTtlSeconds: number;
   maxBodyBytes: number;
@@ -44,6 +45,10 @@ export function readConfig(env: ConfigEnv): Config {
     allowPrivateWebhookUrls: bool(env.ALLOW_PRIVATE_WEBHOOK_URLS, false),
     signupOpen: String(env.SIGNUP ?? "open").toLowerCase() !== "closed",
     carrierDelayMs: int(env.CARRIER_DELAY_MS, 1_000, 0),
+    defaultFromNumber:
+      typeof env.DEFAULT_FROM_NUMBER === "string" && env.DEFAULT_FROM_NUMBER
+        ? env.DEFAULT_FROM_NUMBER
+        : "+15005550006",
     apiKeyRateLimitPerMinute: int(env.API_KEY_RATE_LIMIT_PER_MINUTE, 6_000, 1),
     sessionTtlSeconds: int(env.SESSION_TTL_SECONDS, 604_800, 60),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1_048_576, 1_024),

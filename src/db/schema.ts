@@ -168,3 +168,102 @@ export const notifications = sqliteTable(
 
 export type StoredEvent = typeof events.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+
+/** Contacts are per account and per mode: test keys never see live contacts and vice versa. */
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    phone: text("phone").notNull(),
+    name: text("name"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+    optedOutAt: integer("opted_out_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("contacts_phone_idx").on(table.accountId, table.livemode, table.phone),
+    index("contacts_account_idx").on(table.accountId, table.livemode, table.id),
+  ],
+);
+
+/** High volume: written and read by src/messaging and its carrier callbacks; pruned after RETENTION_DAYS. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    direction: text("direction", { enum: ["outbound", "inbound"] }).notNull(),
+    from: text("from_number").notNull(),
+    to: text("to_number").notNull(),
+    body: text("body").notNull(),
+    status: text("status", {
+      enum: ["queued", "sent", "delivered", "failed", "unknown", "received"],
+    }).notNull(),
+    customId: text("custom_id"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    segments: integer("segments").notNull(),
+    contactId: text("contact_id"),
+    carrier: text("carrier", { enum: ["simulated", "twilio"] }).notNull(),
+    carrierSid: text("carrier_sid"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [
+    index("messages_account_idx").on(table.accountId, table.livemode, table.id),
+    index("messages_carrier_sid_idx").on(table.carrierSid),
+    index("messages_created_idx").on(table.createdAt),
+  ],
+);
+
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    from: text("from_number").notNull(),
+    to: text("to_number").notNull(),
+    status: text("status", {
+      enum: ["queued", "in-progress", "completed", "failed", "busy", "no-answer"],
+    }).notNull(),
+    durationSeconds: integer("duration_seconds"),
+    recordingUrl: text("recording_url"),
+    contactId: text("contact_id"),
+    carrier: text("carrier", { enum: ["simulated", "twilio"] }).notNull(),
+    carrierSid: text("carrier_sid"),
+    createdAt: integer("created_at").notNull(),
+    completedAt: integer("completed_at"),
+  },
+  (table) => [
+    index("calls_account_idx").on(table.accountId, table.livemode, table.id),
+    index("calls_carrier_sid_idx").on(table.carrierSid),
+  ],
+);
+
+/** Stored first responses for `Idempotency-Key` (24 h), per account and mode. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("idempotency_keys_pk").on(table.accountId, table.livemode, table.key),
+    index("idempotency_keys_created_idx").on(table.createdAt),
+  ],
+);
+
+export type Contact = typeof contacts.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type Call = typeof calls.$inferSelect;

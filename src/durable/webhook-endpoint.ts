@@ -63,8 +63,9 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #queue: DeliveryQueue;
   #endpoint: WebhookEndpoint | null = null;
   #state: DeliveryState = INITIAL_STATE;
-  #draining = false;
+  #drainRun: Promise<void> | null = null;
   #drainAgain = false;
+  #budgetSpent = false;
   #lastSweep = 0;
   #rateWindow = { start: 0, used: 0 };
 
@@ -142,25 +143,31 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     await this.drain();
   }
 
-  /** Sends whatever is due. Safe to call at any time and any number of times. */
-  async drain(): Promise<void> {
-    if (this.#draining) {
+  /**
+   * Sends whatever is due. Safe to call at any time and any number of times: a call during a run
+   * asks for one more pass and resolves when the run (including that pass) is over.
+   */
+  drain(): Promise<void> {
+    if (this.#drainRun) {
       this.#drainAgain = true;
-      return;
+      return this.#drainRun;
     }
-    this.#draining = true;
-    try {
-      do {
-        this.#drainAgain = false;
-        await this.#drainOnce();
-      } while (this.#drainAgain);
-    } finally {
-      this.#draining = false;
-    }
-    await this.#arm();
+    this.#drainRun = (async () => {
+      try {
+        do {
+          this.#drainAgain = false;
+          await this.#drainOnce();
+        } while (this.#drainAgain);
+      } finally {
+        this.#drainRun = null;
+      }
+      await this.#arm();
+    })();
+    return this.#drainRun;
   }
 
   async #drainOnce(): Promise<void> {
+    this.#budgetSpent = false;
     const endpoint = this.#endpoint;
     if (!endpoint) return;
     this.#sweep();
@@ -182,7 +189,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       await this.#attemptAll(endpoint, batch);
       sent += batch.length;
     }
-    this.#drainAgain = true;
+    // Budget spent with work left: end this invocation and let a fresh alarm continue.
+    this.#budgetSpent = true;
   }
 
   /** Concurrency cap, and the optional per-second rate (ENDPOINT_MAX_PER_SECOND). */
@@ -266,6 +274,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     }
     this.#setState({ lastFailureAt: now, lastError: result.error });
     if (outcome === "transient") {
+      // A failed endpoint's probe that fails transiently waits for the next probe, not a backoff.
+      if (this.#state.status === "failed") {
+        this.#setState({ nextProbeAt: now + this.settings.failedRetryIntervalMs });
+      }
       if (now - firstAttemptAt >= this.settings.retryMaxElapsedMs) {
         this.#queue.finish(
           row.eventId,
@@ -379,7 +391,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     let due: number | null = null;
     if (this.#endpoint && this.#state.status !== "disabled") {
       due = this.#state.status === "failed" ? this.#state.nextProbeAt : this.#queue.earliestDue();
-      if (this.#drainAgain) due = now;
+      if (this.#budgetSpent) due = now;
       if (
         due !== null &&
         this.settings.endpointMaxPerSecond > 0 &&

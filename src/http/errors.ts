@@ -10,6 +10,12 @@ function asApiError(error: unknown): ApiError | null {
       return new ApiError("payload_too_large", "The request body is too large.");
     if (error.status === 400)
       return new ApiError("invalid_json", "The request body is not valid JSON.");
+    if (error.status === 415) {
+      return new ApiError(
+        "unsupported_media_type",
+        "This route does not accept that Content-Type.",
+      );
+    }
   }
   return null;
 }

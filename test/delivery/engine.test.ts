@@ -243,3 +243,26 @@ describe("delivery engine", () => {
     expect(env).toBeDefined();
   });
 });
+
+describe("failed endpoint probes", () => {
+  it("a probe that fails transiently waits for the next probe instead of looping", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver({ statuses: [500] });
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"]);
+    await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    expect((await endpoint.stats()).status).toBe("failed");
+    await receiver.control({ statuses: [504] });
+    endpoint.clock.advance(HOUR);
+    await endpoint.drain();
+    await endpoint.drain();
+    expect(await receiver.received()).toHaveLength(2);
+    endpoint.clock.advance(HOUR - 1);
+    await endpoint.drain();
+    expect(await receiver.received()).toHaveLength(2);
+    endpoint.clock.advance(1);
+    await endpoint.drain();
+    expect(await receiver.received()).toHaveLength(3);
+    expect((await endpoint.stats()).status).toBe("failed");
+  });
+});

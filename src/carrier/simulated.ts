@@ -1,0 +1,70 @@
+import { carrierSimulator, type SimulatedOutcome } from "../durable/carrier-simulator";
+import { crc32 } from "../keys/secret";
+import type { MessagingDeps, Scope } from "../messaging/deps";
+import { MAGIC_NUMBERS } from "../messaging/phone";
+import type { Carrier } from "./types";
+
+/** What the simulated network does to a message sent to `to` (SPEC §7's magic numbers). */
+export function messageOutcome(to: string): SimulatedOutcome {
+  if (to === MAGIC_NUMBERS.fail) {
+    return {
+      kind: "message",
+      status: "failed",
+      errorCode: "30006",
+      errorMessage: "Landline or unreachable carrier.",
+    };
+  }
+  if (to === MAGIC_NUMBERS.unknown) {
+    return {
+      kind: "message",
+      status: "unknown",
+      errorCode: null,
+      errorMessage: "The carrier did not report a final status.",
+    };
+  }
+  return { kind: "message", status: "delivered", errorCode: null, errorMessage: null };
+}
+
+/** Calls to the failure number fail; others complete with a stable duration and a recording. */
+export function callOutcome(callId: string, to: string): SimulatedOutcome {
+  if (to === MAGIC_NUMBERS.fail)
+    return { kind: "call", status: "failed", durationSeconds: 0, recordingUrl: null };
+  return {
+    kind: "call",
+    status: "completed",
+    durationSeconds: 5 + (crc32(callId) % 295),
+    recordingUrl: `https://recordings.example.com/${callId}.mp3`,
+  };
+}
+
+/**
+ * The embedded carrier: no network, outcomes after CARRIER_DELAY_MS, driven by the simulator
+ * object's alarm. Test keys always use it; live keys use it unless a real carrier is configured.
+ */
+export function simulatedCarrier(deps: MessagingDeps, scope: Scope): Carrier {
+  const simulator = () => carrierSimulator(deps.env, scope);
+  const dueAt = () => deps.services.clock.now() + deps.config.carrierDelayMs;
+  return {
+    name: "simulated",
+    async sendMessage(message) {
+      const id = `SMsim${message.id.slice(4)}`;
+      await simulator().schedule({
+        id,
+        targetId: message.id,
+        outcome: messageOutcome(message.to),
+        dueAt: dueAt(),
+      });
+      return { carrierSid: id };
+    },
+    async startCall(call) {
+      const id = `CAsim${call.id.slice(5)}`;
+      await simulator().schedule({
+        id,
+        targetId: call.id,
+        outcome: callOutcome(call.id, call.to),
+        dueAt: dueAt(),
+      });
+      return { carrierSid: id };
+    },
+  };
+}

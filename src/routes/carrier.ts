@@ -1,0 +1,318 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { twilioSettings } from "../carrier/twilio";
+import { verifyTwilioSignature } from "../carrier/twilio-signature";
+import { accounts, messages } from "../db/schema";
+import { ApiError, notFound } from "../errors";
+import type { AppEnv } from "../http/context";
+import { messagingDeps } from "../http/deps";
+import { createRouter, errorResponses } from "../http/router";
+import { completeCall, type FinalCallStatus } from "../messaging/calls";
+import { applyMessageStatus, receiveInbound } from "../messaging/messages";
+import { E164 } from "../messaging/phone";
+
+/**
+ * Twilio's callbacks: delivery receipts, call completions and inbound SMS. They sit outside /v1
+ * and take no API key; Twilio proves each one with `X-Twilio-Signature` over the public URL it
+ * called and the form body. Twilio is only ever used for live mode, so every scope here is live.
+ */
+const tags = ["Carrier callbacks"];
+
+const FORM = "application/x-www-form-urlencoded";
+/** The reply that tells Twilio "received, send nothing back". */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+/** Twilio's status callbacks usually carry only ErrorCode; the API still wants a readable reason. */
+const DEFAULT_FAILURE = "The carrier could not deliver the message.";
+
+async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new ApiError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Runs before any validation, in this order: configured (503), form body (415/413), signature
+ * (403), account (404), so unsigned callers learn nothing about accounts or field rules. The
+ * body is read once here for the signature and handed on so the form validator can parse it.
+ */
+const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
+  const settings = twilioSettings(c.env);
+  if (!settings) {
+    throw new ApiError(
+      "not_configured",
+      "Twilio is not configured on this deployment (TWILIO_ACCOUNT_SID, the TWILIO_AUTH_TOKEN secret and PUBLIC_BASE_URL).",
+    );
+  }
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== FORM) {
+    throw new ApiError("unsupported_media_type", `Twilio callbacks are sent as \`${FORM}\`.`);
+  }
+  const text = await readLimitedText(c.req.raw, c.get("config").maxBodyBytes);
+  // Twilio signs the URL it called (our public origin), not the URL this worker sees internally.
+  const { pathname, search } = new URL(c.req.url);
+  const signed = await verifyTwilioSignature(
+    settings.authToken,
+    `${settings.publicBaseUrl}${pathname}${search}`,
+    new URLSearchParams(text),
+    c.req.header("x-twilio-signature"),
+  );
+  if (!signed) throw new ApiError("forbidden", "Twilio signature did not verify.");
+  const accountId = c.req.param("account_id") ?? "";
+  const account = await c
+    .get("db")
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .limit(1);
+  if (!account[0]) throw notFound("account");
+  c.req.raw = new Request(c.req.raw.url, {
+    method: c.req.method,
+    headers: c.req.raw.headers,
+    body: text,
+  });
+  return next();
+});
+
+const pathId = (name: string, example: string) =>
+  z
+    .string()
+    .max(64)
+    .openapi({ param: { name, in: "path" }, example });
+
+const ACCOUNT_ID = pathId("account_id", "acct_0VZ2xTqK3aBcDeFgHiJkLmNoP");
+/** An empty optional field (`ErrorCode=`) means absent. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+const MessageStatusForm = z
+  .object({
+    MessageSid: z.string().max(64).optional(),
+    MessageStatus: z.string().min(1).max(32).openapi({ example: "delivered" }),
+    ErrorCode: optionalText(16).openapi({ example: "30003" }),
+    ErrorMessage: optionalText(1000),
+  })
+  .openapi("TwilioMessageStatusCallback");
+
+const CallStatusForm = z
+  .object({
+    CallSid: z.string().max(64).optional(),
+    CallStatus: z.string().min(1).max(32).openapi({ example: "completed" }),
+    CallDuration: z
+      .string()
+      .regex(/^\d{1,9}$/, "CallDuration must be a whole number of seconds.")
+      .optional()
+      .openapi({ example: "42" }),
+    // The URL reaches customers in `phone_call.completed`, so only a real http(s) URL is kept.
+    RecordingUrl: z
+      .union([z.literal(""), z.url({ protocol: /^https?$/ }).max(2048)])
+      .optional()
+      .transform((value) => (value ? value : null)),
+  })
+  .openapi("TwilioCallStatusCallback");
+
+const InboundForm = z
+  .object({
+    MessageSid: optionalText(64),
+    From: E164,
+    To: E164,
+    // Twilio sends an empty Body for a media-only message; 1,600 characters is its own maximum.
+    Body: z.string().max(1600).default(""),
+  })
+  .openapi("TwilioInboundMessage");
+
+const formBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { [FORM]: { schema } }, required: true },
+});
+
+const callbackErrors = errorResponses(403, 404, 413, 415, 422, 503);
+const signatureHeader = z.object({
+  "x-twilio-signature": z
+    .string()
+    .optional()
+    .openapi({ description: "base64 HMAC-SHA1 of the public URL and sorted form parameters." }),
+});
+
+const messageStatusRoute = createRoute({
+  method: "post",
+  path: "/carrier/twilio/{account_id}/messages/{message_id}/status",
+  tags,
+  summary: "Twilio message status callback (signed with X-Twilio-Signature)",
+  description:
+    "Twilio's `StatusCallback` for a live message. `delivered` (or `read`) marks it delivered; `undelivered`, `failed` or `canceled` mark it failed with `ErrorCode`; `accepted`, `scheduled`, `queued`, `sending` and `sent` change nothing; any other status marks it `unknown`. Only a message still in flight changes, so repeats are harmless, and a message id that is not this account's is ignored.",
+  middleware: [twilioGate] as const,
+  security: [],
+  request: {
+    headers: signatureHeader,
+    params: z.object({
+      account_id: ACCOUNT_ID,
+      message_id: pathId("message_id", "msg_0VZ2xTqK3aBcDeFgHiJkLmNoP"),
+    }),
+    ...formBody(MessageStatusForm),
+  },
+  responses: { 204: { description: "Recorded (or nothing to change)" }, ...callbackErrors },
+});
+
+const callStatusRoute = createRoute({
+  method: "post",
+  path: "/carrier/twilio/{account_id}/calls/{call_id}/status",
+  tags,
+  summary: "Twilio call status callback (signed with X-Twilio-Signature)",
+  description:
+    "Twilio's `StatusCallback` for a live call. `completed`, `failed`, `busy` and `no-answer` (and `canceled`, as `failed`) complete the call with `CallDuration` and `RecordingUrl`; other statuses change nothing. Only the first final status counts.",
+  middleware: [twilioGate] as const,
+  security: [],
+  request: {
+    headers: signatureHeader,
+    params: z.object({
+      account_id: ACCOUNT_ID,
+      call_id: pathId("call_id", "call_0VZ2xTqK3aBcDeFgHiJkLmNoP"),
+    }),
+    ...formBody(CallStatusForm),
+  },
+  responses: { 204: { description: "Recorded (or nothing to change)" }, ...callbackErrors },
+});
+
+const inboundRoute = createRoute({
+  method: "post",
+  path: "/carrier/twilio/{account_id}/inbound",
+  tags,
+  summary: "Twilio inbound SMS webhook (signed with X-Twilio-Signature)",
+  description:
+    "Set as the number's messaging webhook. Stores the message and emits `message.received` (a new sender also becomes a contact); STOP/START keywords opt the contact out or in. A repeated `MessageSid` is acknowledged without being stored twice.",
+  middleware: [twilioGate] as const,
+  security: [],
+  request: {
+    headers: signatureHeader,
+    params: z.object({ account_id: ACCOUNT_ID }),
+    ...formBody(InboundForm),
+  },
+  responses: {
+    200: {
+      description: "An empty TwiML response: no automatic reply",
+      content: { "text/xml": { schema: z.string().openapi({ example: EMPTY_TWIML }) } },
+    },
+    ...callbackErrors,
+  },
+});
+
+type Receipt = Parameters<typeof applyMessageStatus>[3];
+
+/** Twilio's MessageStatus to our receipt; null for the intermediate states that change nothing. */
+function receiptOf(form: z.infer<typeof MessageStatusForm>): Receipt | null {
+  const status = form.MessageStatus.toLowerCase();
+  switch (status) {
+    case "delivered":
+    case "read": // WhatsApp-style read receipts come only after delivery.
+      return { status: "delivered" };
+    case "undelivered":
+    case "failed":
+    case "canceled": // A scheduled message canceled before sending will never arrive.
+      return {
+        status: "failed",
+        errorCode: form.ErrorCode,
+        errorMessage: form.ErrorMessage ?? DEFAULT_FAILURE,
+      };
+    case "accepted":
+    case "scheduled":
+    case "queued":
+    case "sending":
+    case "sent":
+      return null;
+    default:
+      return {
+        status: "unknown",
+        errorCode: form.ErrorCode,
+        errorMessage: form.ErrorMessage ?? `The carrier reported "${status}", not a final status.`,
+      };
+  }
+}
+
+const FINAL_CALL_STATUS: Record<string, FinalCallStatus> = {
+  completed: "completed",
+  failed: "failed",
+  busy: "busy",
+  "no-answer": "no-answer",
+  canceled: "failed",
+};
+
+export const carrierRoutes = createRouter()
+  .openapi(messageStatusRoute, async (c) => {
+    const { account_id, message_id } = c.req.valid("param");
+    const receipt = receiptOf(c.req.valid("form"));
+    // A message of another account (or a late duplicate) is simply not in flight here: no effect.
+    if (receipt) {
+      await applyMessageStatus(
+        messagingDeps(c),
+        { accountId: account_id, livemode: true },
+        message_id,
+        receipt,
+      );
+    }
+    return c.body(null, 204);
+  })
+  .openapi(callStatusRoute, async (c) => {
+    const { account_id, call_id } = c.req.valid("param");
+    const form = c.req.valid("form");
+    const status = FINAL_CALL_STATUS[form.CallStatus.toLowerCase()];
+    if (status) {
+      await completeCall(messagingDeps(c), { accountId: account_id, livemode: true }, call_id, {
+        status,
+        durationSeconds: Number(form.CallDuration ?? "0"),
+        recordingUrl: form.RecordingUrl,
+      });
+    }
+    return c.body(null, 204);
+  })
+  .openapi(inboundRoute, async (c) => {
+    const { account_id } = c.req.valid("param");
+    const form = c.req.valid("form");
+    const deps = messagingDeps(c);
+    const scope = { accountId: account_id, livemode: true };
+    // Twilio retries a webhook that timed out; the same MessageSid must not arrive twice.
+    const seen = form.MessageSid
+      ? await deps.db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(
+            and(
+              eq(messages.carrierSid, form.MessageSid),
+              eq(messages.accountId, account_id),
+              eq(messages.livemode, true),
+              eq(messages.direction, "inbound"),
+            ),
+          )
+          .limit(1)
+      : [];
+    if (!seen[0]) {
+      await receiveInbound(deps, scope, {
+        from: form.From,
+        to: form.To,
+        body: form.Body,
+        carrier: "twilio",
+        carrierSid: form.MessageSid,
+      });
+    }
+    return c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
+  });

@@ -1,0 +1,129 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../http/auth";
+import { messagingDeps, scopeOf } from "../http/deps";
+import { idempotent } from "../http/idempotency";
+import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
+import { PageQuery, pageSchema, toPage } from "../lib/pagination";
+import { getMessage, listMessages, messageResource, sendMessage } from "../messaging/messages";
+import { E164 } from "../messaging/phone";
+import { idParam } from "./schemas";
+
+const tags = ["Messages"];
+
+export const MessageSchema = z
+  .object({
+    id: z.string().openapi({ example: "msg_0VZ2xTqK3aBcDeFgHiJkLmNoP" }),
+    direction: z.enum(["outbound", "inbound"]),
+    from: z.string(),
+    to: z.string(),
+    body: z.string(),
+    status: z.enum(["queued", "sent", "delivered", "failed", "unknown", "received"]),
+    custom_id: z.string().nullable(),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+    segments: z.number().int(),
+    created_at: z.string(),
+    contact_id: z.string().nullable(),
+  })
+  .openapi("Message");
+
+const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: "Retries with the same key return the first response (24 h)." }),
+});
+
+const sendRoute = createRoute({
+  method: "post",
+  path: "/v1/messages",
+  tags,
+  summary: "Send an SMS",
+  description:
+    "Accepted for delivery: `message.sent` fires on hand-off, then `message.delivered`, `message.failed` or `message.unknown`.",
+  middleware: [requireScope("messages:write"), idempotent] as const,
+  request: {
+    headers: idempotencyHeader,
+    ...jsonBody(
+      z.strictObject({
+        to: E164,
+        body: z
+          .string()
+          .min(1, "The message body cannot be empty.")
+          .max(1600, "At most 1600 characters."),
+        from: E164.optional(),
+        custom_id: z
+          .string()
+          .max(100)
+          .optional()
+          .openapi({ description: "Your own id, echoed in every event" }),
+      }),
+    ),
+  },
+  responses: {
+    202: jsonContent(MessageSchema, "Accepted; delivery is reported by events"),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429),
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/messages",
+  tags,
+  summary: "List messages, newest first",
+  middleware: [requireScope("messages:read")] as const,
+  request: {
+    query: PageQuery.extend({
+      status: MessageSchema.shape.status.optional(),
+      direction: MessageSchema.shape.direction.optional(),
+      contact_id: z.string().max(64).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(pageSchema(MessageSchema), "A page of messages"),
+    ...errorResponses(401, 403, 422, 429),
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/messages/{id}",
+  tags,
+  summary: "Retrieve a message",
+  middleware: [requireScope("messages:read")] as const,
+  request: { params: idParam("msg") },
+  responses: {
+    200: jsonContent(MessageSchema, "The message"),
+    ...errorResponses(401, 403, 404, 429),
+  },
+});
+
+export const messageRoutes = createRouter()
+  .openapi(sendRoute, async (c) => {
+    const body = c.req.valid("json");
+    const message = await sendMessage(messagingDeps(c), scopeOf(c), {
+      to: body.to,
+      body: body.body,
+      from: body.from,
+      customId: body.custom_id,
+    });
+    return c.json(messageResource(message), 202);
+  })
+  .openapi(listRoute, async (c) => {
+    const { limit, cursor, status, direction, contact_id } = c.req.valid("query");
+    const rows = await listMessages(
+      messagingDeps(c),
+      scopeOf(c),
+      { status, direction, contactId: contact_id },
+      limit,
+      cursor,
+    );
+    return c.json(toPage(rows, limit, messageResource), 200);
+  })
+  .openapi(getRoute, async (c) =>
+    c.json(
+      messageResource(await getMessage(messagingDeps(c), scopeOf(c), c.req.valid("param").id)),
+      200,
+    ),
+  );
