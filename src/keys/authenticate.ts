@@ -7,6 +7,29 @@ import { parseSecret } from "./secret";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * KV entries only say which account's authority to ask, so they may be cached in the isolate: a
+ * stale entry can never revive a revoked key, because the authority still decides every request.
+ * Misses are not cached, so unknown secrets cannot fill the cache.
+ */
+const ROUTE_TTL_MS = 60_000;
+const ROUTE_CACHE_MAX = 10_000;
+const routes = new Map<string, { identity: KeyIdentity; until: number }>();
+
+async function routeFor(env: Env, hash: string): Promise<KeyIdentity | null> {
+  const now = Date.now();
+  const cached = routes.get(hash);
+  if (cached && cached.until > now) return cached.identity;
+  const identity = await env.KEYS.get<KeyIdentity>(kvKeyFor(hash), "json");
+  if (identity) {
+    if (routes.size >= ROUTE_CACHE_MAX) routes.delete(routes.keys().next().value as string);
+    routes.set(hash, { identity, until: now + ROUTE_TTL_MS });
+  } else {
+    routes.delete(hash);
+  }
+  return identity;
+}
+
 const invalidKey = () =>
   new ApiError("invalid_api_key", "Invalid API key provided.", {
     headers: { "WWW-Authenticate": 'Bearer realm="switchboard"' },
@@ -32,7 +55,7 @@ export async function authenticateApiKey(
   const claimedEnvironment = parseSecret(secret);
   if (!claimedEnvironment) throw invalidKey();
   const hash = await hashSecret(requirePepper(env), secret);
-  const identity = await env.KEYS.get<KeyIdentity>(kvKeyFor(hash), "json");
+  const identity = await routeFor(env, hash);
   if (!identity || identity.environment !== claimedEnvironment) throw invalidKey();
   const verdict = await authorityFor(env, identity.account_id).authorize(
     identity.key_id,

@@ -71,3 +71,23 @@ describe("failure emails", () => {
     expect((await endpoint.stats()).status).toBe("failed");
   });
 });
+
+describe("endpoint retention", () => {
+  it("drops delivered events and attempts older than RETENTION_DAYS, never pending ones", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver();
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"], {
+      retentionDays: 1,
+    });
+    const delivered = await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    await receiver.control({ statuses: [500] });
+    const pending = await publishEvent(admin.accountId, "message.sent");
+    endpoint.clock.advance(2 * 86_400_000);
+    await endpoint.drain();
+    const states = await endpoint.stub().eventStates([delivered.id, pending.id]);
+    expect(states.map((state) => [state.eventId, state.state])).toEqual([[pending.id, "pending"]]);
+    const attempts = await endpoint.stub().deliveries(10);
+    expect(attempts.every((attempt) => attempt.eventId === pending.id)).toBe(true);
+  });
+});

@@ -138,6 +138,11 @@ describe("API keys over time (manual clock)", () => {
     expect(kvReads).toBe(0);
     expect((await app.fetch("/v1/account", { bearer: key.key })).status).toBe(200);
     expect(kvReads).toBe(1);
+    // The route to the authority is cached in the isolate; the authority is still asked each time.
+    expect((await app.fetch("/v1/account", { bearer: key.key })).status).toBe(200);
+    expect(kvReads).toBe(1);
+    await app.fetch(`/v1/api-keys/${key.id}`, { method: "DELETE", cookie });
+    expect((await app.fetch("/v1/account", { bearer: key.key })).status).toBe(401);
   });
 
   it("without a pepper, key requests get 503 not_configured and /healthz reports it", async () => {
