@@ -66,6 +66,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #drainRun: Promise<void> | null = null;
   #drainAgain = false;
   #budgetSpent = false;
+  /** The alarm this instance last set (null: none; undefined: unknown, e.g. after a restart). */
+  #alarmAt: number | null | undefined = undefined;
   #lastSweep = 0;
   #rateWindow = { start: 0, used: 0 };
 
@@ -140,6 +142,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // This alarm has fired: whatever is due next must be set again.
+    this.#alarmAt = null;
     await this.drain();
   }
 
@@ -401,11 +405,17 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       }
     }
     if (due === null) {
-      await this.ctx.storage.deleteAlarm();
+      if (this.#alarmAt !== null) await this.ctx.storage.deleteAlarm();
+      this.#alarmAt = null;
       return;
     }
     // Due times live on this object's clock; alarms fire on the wall clock.
-    await this.ctx.storage.setAlarm(Date.now() + Math.max(0, due - now));
+    const at = Date.now() + Math.max(0, due - now);
+    // An alarm already set no later than `at` will drain and re-arm; skipping the write keeps
+    // enqueueing (one call per published event) to a single SQLite insert.
+    if (this.#alarmAt !== undefined && this.#alarmAt !== null && this.#alarmAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.#alarmAt = at;
   }
 }
 
