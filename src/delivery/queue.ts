@@ -55,6 +55,12 @@ export class DeliveryQueue {
       done_at INTEGER
     )`);
     sql.exec(`CREATE INDEX IF NOT EXISTS queue_due ON queue (state, next_attempt_at, seq)`);
+    // Partial indexes keep the per-batch queries independent of backlog size: pending rows in
+    // publication order (due), and "is anything retrying?" as one index probe (status).
+    sql.exec(`CREATE INDEX IF NOT EXISTS queue_pending_seq ON queue (seq) WHERE state = 'pending'`);
+    sql.exec(
+      `CREATE INDEX IF NOT EXISTS queue_retrying ON queue (seq) WHERE state = 'pending' AND attempts > 0`,
+    );
     sql.exec(`CREATE TABLE IF NOT EXISTS attempts (
       id TEXT PRIMARY KEY,
       event_id TEXT NOT NULL,
@@ -105,7 +111,7 @@ export class DeliveryQueue {
   due(now: number, limit: number, ignoreDue = false): QueueRow[] {
     const rows = this.sql
       .exec<Row>(
-        `SELECT seq, event_id, type, payload, created_at, attempts, first_attempt_at FROM queue
+        `SELECT seq, event_id, type, payload, created_at, attempts, first_attempt_at FROM queue INDEXED BY queue_pending_seq
          WHERE state = 'pending' ${ignoreDue ? "" : "AND next_attempt_at <= ?"} ORDER BY seq LIMIT ?`,
         ...(ignoreDue ? [limit] : [now, limit]),
       )
@@ -180,13 +186,23 @@ export class DeliveryQueue {
     return num(row?.due);
   }
 
-  counts(): { pending: number; retrying: number } {
+  pendingCount(): number {
     const row = this.sql
       .exec<Row>(
-        "SELECT count(*) AS pending, coalesce(sum(attempts > 0), 0) AS retrying FROM queue WHERE state = 'pending'",
+        "SELECT count(*) AS pending FROM queue INDEXED BY queue_pending_seq WHERE state = 'pending'",
       )
       .toArray()[0];
-    return { pending: Number(row?.pending ?? 0), retrying: Number(row?.retrying ?? 0) };
+    return Number(row?.pending ?? 0);
+  }
+
+  hasRetrying(): boolean {
+    return (
+      this.sql
+        .exec<Row>(
+          "SELECT 1 FROM queue INDEXED BY queue_retrying WHERE state = 'pending' AND attempts > 0 LIMIT 1",
+        )
+        .toArray().length > 0
+    );
   }
 
   recordAttempt(attempt: AttemptRecord): void {

@@ -116,7 +116,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   async stats(): Promise<EndpointStats> {
-    const { pending } = this.#queue.counts();
+    const pending = this.#queue.pendingCount();
     return {
       status: this.#state.status,
       pending_count: pending,
@@ -225,7 +225,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       await this.#settle(endpoint, row, results[index]!, now);
     }
     if (this.#state.status === "active" || this.#state.status === "retrying") {
-      this.#setState({ status: this.#queue.counts().retrying > 0 ? "retrying" : "active" });
+      this.#setState({ status: this.#queue.hasRetrying() ? "retrying" : "active" });
     }
   }
 
