@@ -27,6 +27,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/support/receiver.global.ts"],
       globals: true,
+      // The JSON report feeds the one-line total that .ci/run prints.
+      reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     },
   };
 });
