@@ -28,7 +28,8 @@ export default defineConfig(async () => {
       globalSetup: ["./test/support/receiver.global.ts"],
       globals: true,
       // The JSON report feeds the one-line total that .ci/run prints.
-      reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+      reporters: ["default", "json"],
+      outputFile: { json: "test-results/vitest.json" },
     },
   };
 });

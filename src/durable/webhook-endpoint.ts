@@ -10,7 +10,6 @@ import {
   type QueuedEvent,
   type QueueRow,
 } from "../delivery/queue";
-import type { EventEnvelope } from "../events/catalog";
 import { type AlertType, alertAdmins } from "../notifications/endpoint-alerts";
 import { type Mailer, mailerFor } from "../notifications/mailer";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
@@ -212,21 +211,24 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     this.#rateWindow.used += rows.length;
     const results = await Promise.all(
       rows.map((row) =>
-        sendOnce(endpoint, JSON.parse(row.payload) as EventEnvelope, {
-          timeoutMs: this.settings.webhookTimeoutMs,
-          now: this.clock.now(),
-          fetcher: this.fetcher,
-          body: row.payload,
-        }),
+        sendOnce(
+          endpoint,
+          { id: row.eventId, body: row.payload },
+          {
+            timeoutMs: this.settings.webhookTimeoutMs,
+            now: this.clock.now(),
+            fetcher: this.fetcher,
+          },
+        ),
       ),
     );
     const now = this.clock.now();
     for (const [index, row] of rows.entries()) {
       await this.#settle(endpoint, row, results[index]!, now);
     }
-    if (this.#state.status === "active" || this.#state.status === "retrying") {
-      this.#setState({ status: this.#queue.hasRetrying() ? "retrying" : "active" });
-    }
+    // One state write per batch (status and whatever #settle changed in memory).
+    const healthy = this.#state.status === "active" || this.#state.status === "retrying";
+    this.#setState(healthy ? { status: this.#queue.hasRetrying() ? "retrying" : "active" } : {});
   }
 
   async #settle(
@@ -261,10 +263,11 @@ export class WebhookEndpointObject extends DurableObject<Env> {
         firstAttemptAt,
       );
       const recovered = this.#state.status === "failed";
-      this.#setState({
-        lastSuccessAt: now,
-        ...(recovered ? { status: "active", nextProbeAt: null } : {}),
-      });
+      // A plain success is persisted with the batch's status write in #attemptAll.
+      this.#setState(
+        { lastSuccessAt: now, ...(recovered ? { status: "active", nextProbeAt: null } : {}) },
+        recovered,
+      );
       if (recovered) {
         this.#queue.makeAllDue(now);
         await this.#transition(
@@ -377,9 +380,9 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     });
   }
 
-  #setState(patch: Partial<DeliveryState>): void {
+  #setState(patch: Partial<DeliveryState>, persist = true): void {
     this.#state = { ...this.#state, ...patch };
-    this.#queue.setMeta("state", this.#state);
+    if (persist) this.#queue.setMeta("state", this.#state);
   }
 
   #sweep(): void {

@@ -15,7 +15,7 @@ import {
   validatedUrl,
 } from "../webhooks/endpoints";
 import { endpointResource } from "../webhooks/resource";
-import { sendOnce } from "../webhooks/send";
+import { sendOnce, serializeEnvelope } from "../webhooks/send";
 import { idParam } from "./schemas";
 
 const tags = ["Webhooks"];
@@ -306,10 +306,14 @@ export const webhookRoutes = createRouter()
       livemode: principal.livemode,
       now,
     });
-    const result = await sendOnce(endpoint, envelope, {
-      timeoutMs: c.get("config").webhookTimeoutMs,
-      now,
-    });
+    const result = await sendOnce(
+      endpoint,
+      { id: envelope.id, body: serializeEnvelope(envelope) },
+      {
+        timeoutMs: c.get("config").webhookTimeoutMs,
+        now,
+      },
+    );
     return c.json(
       {
         ok: result.ok,

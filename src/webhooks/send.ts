@@ -38,13 +38,13 @@ function retryAfter(header: string | null, now: number): number | null {
  */
 export async function sendOnce(
   endpoint: WebhookEndpoint,
-  envelope: EventEnvelope,
-  options: { timeoutMs: number; now: number; fetcher?: typeof fetch; body?: string },
+  /** The event id and its exact serialized bytes: retries resend what was first stored. */
+  message: { id: string; body: string },
+  options: { timeoutMs: number; now: number; fetcher?: typeof fetch },
 ): Promise<AttemptResult> {
-  // Queued events carry their stored bytes, so every retry sends exactly what was first signed.
-  const body = options.body ?? serializeEnvelope(envelope);
+  const { body } = message;
   const headers = await deliveryHeaders({
-    id: envelope.id,
+    id: message.id,
     timestamp: Math.floor(options.now / 1000),
     body,
     secret: endpoint.secret,
