@@ -121,6 +121,8 @@ export async function startWrangler({
   host = "127.0.0.1",
   snapshot = true,
   logLevel = process.env.SWITCHBOARD_WRANGLER_LOG_LEVEL ?? "warn",
+  // Internal (see startStandaloneWorker): serve this self-contained config instead of the app.
+  standaloneConfig = null,
 } = {}) {
   installSignalHandlers();
   const tempDir = mkdtempSync(join(tmpdir(), `switchboard-${label}-`));
@@ -172,25 +174,33 @@ export async function startWrangler({
   running.add(instance);
 
   try {
-    const configArgs = snapshot ? ["--config", await snapshotWorker(tempDir)] : [];
-    const migrate = await runNode([
-      wranglerBin,
-      "d1",
-      "migrations",
-      "apply",
-      "DB",
-      "--local",
-      "--persist-to",
-      stateDir,
-      ...configArgs,
-    ]);
+    const configArgs = standaloneConfig
+      ? ["--config", standaloneConfig]
+      : snapshot
+        ? ["--config", await snapshotWorker(tempDir)]
+        : [];
+    const migrate = standaloneConfig
+      ? { code: 0 }
+      : await runNode([
+          wranglerBin,
+          "d1",
+          "migrations",
+          "apply",
+          "DB",
+          "--local",
+          "--persist-to",
+          stateDir,
+          ...configArgs,
+        ]);
     if (migrate.code !== 0) {
       append(migrate.output);
       throw new Error("applying D1 migrations failed");
     }
     const port = await freePort();
     const inspectorPort = await freePort();
-    const allVars = { API_KEY_PEPPER: TEST_PEPPER, ENVIRONMENT: "development", ...vars };
+    const allVars = standaloneConfig
+      ? vars
+      : { API_KEY_PEPPER: TEST_PEPPER, ENVIRONMENT: "development", ...vars };
     const varArgs = Object.entries(allVars).flatMap(([name, value]) => [
       "--var",
       `${name}:${value}`,
@@ -213,7 +223,7 @@ export async function startWrangler({
         "--log-level",
         logLevel,
         ...configArgs,
-        ...(snapshot ? ["--no-bundle"] : []),
+        ...(snapshot || standaloneConfig ? ["--no-bundle"] : []),
         ...varArgs,
       ],
       { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] },
@@ -233,6 +243,16 @@ export async function startWrangler({
     error.message = `${error.message}\n--- wrangler output ---\n${tail}`;
     throw error;
   }
+}
+
+/**
+ * Starts a small self-contained worker (a `wrangler.toml` whose `main` needs no bundling, e.g. the
+ * benchmark's fetch-ceiling worker) with the same `wrangler dev` flags, lifecycle and clean-up as
+ * the app: same workerd, same local proxy, its own ports and temporary state. No D1 migrations and
+ * no app vars; the worker must answer `GET /healthz` with a 2xx. Same return value as startWrangler.
+ */
+export function startStandaloneWorker({ configPath, label = "worker", vars = {}, ...rest }) {
+  return startWrangler({ ...rest, label, vars, standaloneConfig: configPath });
 }
 
 async function waitForHealth(instance) {
