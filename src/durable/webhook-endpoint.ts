@@ -105,7 +105,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     events: QueuedEvent[],
     options: { requeue?: boolean } = {},
   ): Promise<number> {
-    if (!this.#endpoint || endpoint.updatedAt >= this.#endpoint.updatedAt) {
+    // Only a newer snapshot is written: every publish passes one, almost always unchanged.
+    if (!this.#endpoint || endpoint.updatedAt > this.#endpoint.updatedAt) {
       this.#endpoint = endpoint;
       this.#queue.setMeta("endpoint", endpoint);
     }
