@@ -19,7 +19,8 @@ export interface CallOptions {
   origin?: string | null;
 }
 
-export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+/** The one way tests build a request: JSON body, credentials, our own Origin on cookie mutations. */
+export function testRequest(path: string, options: CallOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.body !== undefined) headers.set("content-type", "application/json");
   if (options.cookie) headers.set("cookie", options.cookie);
@@ -29,14 +30,17 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     (options.body === undefined && options.rawBody === undefined ? "GET" : "POST");
   const origin = options.origin === undefined ? (options.cookie ? ORIGIN : null) : options.origin;
   if (origin && method !== "GET") headers.set("origin", origin);
-  return exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, {
-      method,
-      headers,
-      body:
-        options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    }),
-  );
+  return new Request(`${ORIGIN}${path}`, {
+    method,
+    headers,
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+}
+
+/** A request through the deployed worker's own entry point. */
+export function call(path: string, options: CallOptions = {}): Promise<Response> {
+  return exports.default.fetch(testRequest(path, options));
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field and assert each one.

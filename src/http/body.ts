@@ -5,7 +5,8 @@ import type { AppEnv } from "./context";
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json(ld)?$/i;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+/** Reads a request body, refusing (413) past `maxBytes` whether or not a length was declared. */
+export async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return new Uint8Array();

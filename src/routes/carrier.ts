@@ -5,6 +5,7 @@ import { twilioSettings } from "../carrier/twilio";
 import { verifyTwilioSignature } from "../carrier/twilio-signature";
 import { accounts, messages } from "../db/schema";
 import { ApiError, notFound } from "../errors";
+import { readLimited } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { messagingDeps } from "../http/deps";
 import { createRouter, errorResponses } from "../http/router";
@@ -25,29 +26,6 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 /** Twilio's status callbacks usually carry only ErrorCode; the API still wants a readable reason. */
 const DEFAULT_FAILURE = "The carrier could not deliver the message.";
 
-async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new ApiError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
 /**
  * Runs before any validation, in this order: configured (503), form body (415/413), signature
  * (403), account (404), so unsigned callers learn nothing about accounts or field rules. The
@@ -65,7 +43,7 @@ const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
   if (mediaType !== FORM) {
     throw new ApiError("unsupported_media_type", `Twilio callbacks are sent as \`${FORM}\`.`);
   }
-  const text = await readLimitedText(c.req.raw, c.get("config").maxBodyBytes);
+  const text = new TextDecoder().decode(await readLimited(c.req.raw, c.get("config").maxBodyBytes));
   // Twilio signs the URL it called (our public origin), not the URL this worker sees internally.
   const { pathname, search } = new URL(c.req.url);
   const signed = await verifyTwilioSignature(

@@ -6,7 +6,7 @@ import { principalOf, requireScope } from "../http/auth";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
 import { MAX_PAGE_SIZE, PageQuery, pageSchema } from "../lib/pagination";
 import { toIso } from "../lib/time";
-import { getEndpoint } from "../webhooks/endpoints";
+import { findEndpoints, getEndpoint } from "../webhooks/endpoints";
 import { idParam } from "./schemas";
 
 const tags = ["Webhooks"];
@@ -142,24 +142,21 @@ export const deliveryRoutes = createRouter()
     if (!event) throw notFound("event");
     const requested = c.req.valid("json").endpoint_id;
     const ids = requested ? [requested] : event.endpointIds;
-    const endpoints = await Promise.all(
-      ids.map((id) => getEndpoint(c.get("db"), accountId, id).catch(() => null)),
-    );
-    if (requested && !endpoints[0]) throw notFound("webhook endpoint");
+    const endpoints = await findEndpoints(c.get("db"), accountId, ids);
+    if (requested && endpoints.length === 0) throw notFound("webhook endpoint");
     const queued = {
       eventId: event.id,
       type: event.type,
       payload: event.payload,
       createdAt: event.createdAt,
     };
-    const targets = endpoints.filter((endpoint) => endpoint !== null);
     await Promise.all(
-      targets.map((endpoint) =>
+      endpoints.map((endpoint) =>
         endpointObject(c.env, endpoint.id).enqueue(endpoint, [queued], { requeue: true }),
       ),
     );
     return c.json(
-      { event_id: event.id, endpoint_ids: targets.map((endpoint) => endpoint.id) },
+      { event_id: event.id, endpoint_ids: endpoints.map((endpoint) => endpoint.id) },
       202,
     );
   });

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { configureEndpoint } from "../delivery/sync";
@@ -97,6 +97,15 @@ export async function getEndpoint(
   const endpoint = rows[0];
   if (!endpoint) throw notFound("webhook endpoint");
   return endpoint;
+}
+
+/** The account's endpoints among `ids`, in one query; ids that are gone are simply absent. */
+export function findEndpoints(db: Database, accountId: string, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.accountId, accountId), inArray(webhookEndpoints.id, ids)));
 }
 
 export async function updateEndpoint(

@@ -2,13 +2,13 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { createApp } from "../../src/app";
 import { createServices, type IdGenerator, ManualClock } from "../../src/services";
-import { type CallOptions, json, ORIGIN, PASSWORD, sessionCookie, unique } from "../helpers";
+import { type CallOptions, json, PASSWORD, sessionCookie, testRequest, unique } from "../helpers";
 
 export interface HarnessOptions {
   clock?: ManualClock;
   ids?: IdGenerator;
-  /** Overrides of `[vars]`, e.g. `{ SIGNUP: "closed" }`. */
-  vars?: Record<string, string>;
+  /** Overrides of `[vars]` or bindings, e.g. `{ SIGNUP: "closed" }` or a wrapped `KEYS`. */
+  vars?: Record<string, unknown>;
 }
 
 /**
@@ -21,21 +21,8 @@ export function harness(options: HarnessOptions = {}) {
   const bindings = { ...env, ...options.vars } as Env;
 
   async function send(path: string, call: CallOptions = {}): Promise<Response> {
-    const headers = new Headers(call.headers);
-    if (call.body !== undefined) headers.set("content-type", "application/json");
-    if (call.cookie) headers.set("cookie", call.cookie);
-    if (call.bearer) headers.set("authorization", `Bearer ${call.bearer}`);
-    const method =
-      call.method ?? (call.body === undefined && call.rawBody === undefined ? "GET" : "POST");
-    const origin = call.origin === undefined ? (call.cookie ? ORIGIN : null) : call.origin;
-    if (origin && method !== "GET") headers.set("origin", origin);
-    const request = new Request(`${ORIGIN}${path}`, {
-      method,
-      headers,
-      body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
-    });
     const ctx = createExecutionContext();
-    const response = await app.fetch(request, bindings, ctx);
+    const response = await app.fetch(testRequest(path, call), bindings, ctx);
     await waitOnExecutionContext(ctx);
     return response;
   }
@@ -57,5 +44,5 @@ export function harness(options: HarnessOptions = {}) {
     };
   }
 
-  return { app, clock, send, signup };
+  return { app, clock, send, signup, env: bindings };
 }

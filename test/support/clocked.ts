@@ -1,44 +1,26 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
-import { createApp } from "../../src/app";
-import { createServices, ManualClock } from "../../src/services";
-import { ORIGIN } from "../helpers";
+import { ManualClock } from "../../src/services";
+import type { CallOptions } from "../helpers";
+import { harness } from "../http/harness";
 
 /**
  * An app whose clock only moves when the test says so, over the same bindings as the deployed
- * worker (D1, KV, Durable Objects). `envOverrides` swaps configuration or bindings.
+ * worker (D1, KV, Durable Objects). `envOverrides` swaps configuration or bindings. A thin,
+ * fetch-shaped face of `harness` for tests that send JSON with `json`.
  */
-export function clockedApp(
-  envOverrides: Partial<Env> & Record<string, unknown> = {},
-  start = Date.now(),
-) {
-  const clock = new ManualClock(start);
-  const app = createApp({ services: () => createServices({ clock }) });
-  const bindings = { ...env, ...envOverrides } as Env;
-  async function fetch(
+export function clockedApp(envOverrides: Record<string, unknown> = {}, start = Date.now()) {
+  const { clock, send, env } = harness({ clock: new ManualClock(start), vars: envOverrides });
+  function fetch(
     path: string,
-    init: RequestInit & { cookie?: string; bearer?: string; json?: unknown } = {},
+    init: RequestInit & Pick<CallOptions, "cookie" | "bearer"> & { json?: unknown } = {},
   ) {
-    const headers = new Headers(init.headers);
-    if (init.cookie) {
-      headers.set("cookie", init.cookie);
-      headers.set("origin", ORIGIN);
-    }
-    if (init.bearer) headers.set("authorization", `Bearer ${init.bearer}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set("content-type", "application/json");
-      body = JSON.stringify(init.json);
-    }
-    const method = init.method ?? (body === undefined ? "GET" : "POST");
-    const ctx = createExecutionContext();
-    const response = await app.fetch(
-      new Request(`${ORIGIN}${path}`, { method, headers, body }),
-      bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return response;
+    return send(path, {
+      ...(init.method ? { method: init.method } : {}),
+      ...(init.headers ? { headers: Object.fromEntries(new Headers(init.headers)) } : {}),
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...(init.bearer ? { bearer: init.bearer } : {}),
+      ...(init.json === undefined ? {} : { body: init.json }),
+      ...(init.body === undefined || init.body === null ? {} : { rawBody: init.body }),
+    });
   }
-  return { clock, fetch, env: bindings };
+  return { clock, fetch, env };
 }
