@@ -162,10 +162,47 @@ export const CLIENT_WIDGETS = `
     });
   }
 
+  /**
+   * A hidden "create" form behind a toggle button: opens and focuses, cancels and resets, and on
+   * submit builds the body, calls create(body) with the form busy, closes on success and shows
+   * the API's error in the form's error box otherwise.
+   */
+  function createForm(opts) {
+    var form = opts.form;
+    var errorBox = form.querySelector('[data-testid="' + opts.errorTestid + '"]');
+    function toggle(open) {
+      form.hidden = !open;
+      opts.button.setAttribute("aria-expanded", String(open));
+      if (open) form.querySelector('[name="' + opts.focus + '"]').focus();
+    }
+    opts.button.addEventListener("click", function () { toggle(form.hidden); });
+    form.querySelector('[data-testid="' + opts.cancelTestid + '"]').addEventListener("click", function () {
+      form.reset();
+      SB.clearError(errorBox);
+      toggle(false);
+    });
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      SB.clearError(errorBox);
+      var body = opts.body(SB.formValues(form));
+      SB.setBusy(form, true);
+      try {
+        var created = await opts.create(body);
+        form.reset();
+        toggle(false);
+        await opts.created(created);
+      } catch (error) {
+        SB.showError(errorBox, error);
+      } finally {
+        SB.setBusy(form, false);
+      }
+    });
+  }
+
   Object.assign(SB, {
     badge: badge, relativeTime: relativeTime, timeNode: timeNode, formatDate: formatDate,
     copyText: copyText, showSecret: showSecret, confirmDialog: confirmDialog,
-    selectField: selectField, checkedValues: checkedValues,
+    selectField: selectField, checkedValues: checkedValues, createForm: createForm,
   });
 })();
 `;

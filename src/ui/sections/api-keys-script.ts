@@ -149,40 +149,25 @@ export const API_KEYS_SCRIPT = `
     }
   }
 
-  function toggleForm(open) {
-    form.hidden = !open;
-    newButton.setAttribute("aria-expanded", String(open));
-    if (open) form.querySelector('[name="name"]').focus();
-  }
-
   if (form) {
-    var formError = form.querySelector('[data-testid="key-create-error"]');
-    newButton.addEventListener("click", function () { toggleForm(form.hidden); });
-    form.querySelector('[data-testid="key-create-cancel"]').addEventListener("click", function () {
-      form.reset();
-      SB.clearError(formError);
-      toggleForm(false);
-    });
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      SB.clearError(formError);
-      var values = SB.formValues(form);
-      var body = { name: values.name, environment: values.environment };
-      if (values.description) body.description = values.description;
-      var scopes = SB.checkedValues(form, "scopes");
-      if (scopes.length) body.scopes = scopes;
-      SB.setBusy(form, true);
-      try {
-        var issued = await SB.api("POST", "/v1/api-keys", body);
-        form.reset();
-        toggleForm(false);
+    SB.createForm({
+      form: form,
+      button: newButton,
+      focus: "name",
+      errorTestid: "key-create-error",
+      cancelTestid: "key-create-cancel",
+      body: function (values) {
+        var body = { name: values.name, environment: values.environment };
+        if (values.description) body.description = values.description;
+        var scopes = SB.checkedValues(form, "scopes");
+        if (scopes.length) body.scopes = scopes;
+        return body;
+      },
+      create: function (body) { return SB.api("POST", "/v1/api-keys", body); },
+      created: async function (issued) {
         revealKey("Your new " + (issued.environment === "test" ? "test" : "production") + " key “" + issued.name + "”", issued);
         await load(true);
-      } catch (error) {
-        SB.showError(formError, error);
-      } finally {
-        SB.setBusy(form, false);
-      }
+      },
     });
   }
   more.addEventListener("click", function () { load(false); });

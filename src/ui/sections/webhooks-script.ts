@@ -192,33 +192,23 @@ export const WEBHOOKS_SCRIPT = `
     }
   }
 
-  function toggleForm(open) {
-    form.hidden = !open;
-    newButton.setAttribute("aria-expanded", String(open));
-    if (open) form.querySelector('[name="url"]').focus();
-  }
 ${WEBHOOK_PANELS_SCRIPT}
   if (form) {
-    var formError = form.querySelector('[data-testid="webhook-create-error"]');
-    newButton.addEventListener("click", function () { toggleForm(form.hidden); });
-    form.querySelector('[data-testid="webhook-create-cancel"]').addEventListener("click", function () {
-      form.reset();
-      SB.clearError(formError);
-      toggleForm(false);
-    });
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      SB.clearError(formError);
-      var values = SB.formValues(form);
-      var body = { url: values.url, events: SB.checkedValues(form, "events") };
-      if (values.description) body.description = values.description;
-      if (values.secret) body.secret = values.secret;
-      if (values.client_secret) body.client_secret = values.client_secret;
-      SB.setBusy(form, true);
-      try {
-        var created = await SB.api("POST", "/v1/webhooks", body);
-        form.reset();
-        toggleForm(false);
+    SB.createForm({
+      form: form,
+      button: newButton,
+      focus: "url",
+      errorTestid: "webhook-create-error",
+      cancelTestid: "webhook-create-cancel",
+      body: function (values) {
+        var body = { url: values.url, events: SB.checkedValues(form, "events") };
+        if (values.description) body.description = values.description;
+        if (values.secret) body.secret = values.secret;
+        if (values.client_secret) body.client_secret = values.client_secret;
+        return body;
+      },
+      create: function (body) { return SB.api("POST", "/v1/webhooks", body); },
+      created: async function (created) {
         SB.showSecret(secretReveal, {
           title: "Signing secret for " + shortUrl(created.url),
           secret: created.secret,
@@ -227,11 +217,7 @@ ${WEBHOOK_PANELS_SCRIPT}
           testid: "webhook-secret-reveal",
         });
         await load(true);
-      } catch (error) {
-        SB.showError(formError, error);
-      } finally {
-        SB.setBusy(form, false);
-      }
+      },
     });
   }
   more.addEventListener("click", function () { load(false); });
