@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   not_configured: 503,
+  unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,23 +1,21 @@
 import { createApp } from "./app";
-import { readConfig } from "./config";
 import { database } from "./db/client";
-import { sweepRetention } from "./messaging/retention";
+import { sweepControlPlane } from "./db/retention";
 
+export { AccountObject } from "./durable/account-object";
 export { CarrierSimulator } from "./durable/carrier-simulator";
-export { KeyAuthority } from "./durable/key-authority";
 export { WebhookEndpointObject } from "./durable/webhook-endpoint";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  /** Daily retention sweep; each endpoint object prunes its own queue and attempt log. */
+  /**
+   * Daily sweep of the control plane's own expiring rows. Each account object prunes its records
+   * and each endpoint object its queue and attempt log, by their own alarms.
+   */
   async scheduled(controller, env) {
-    const pruned = await sweepRetention(
-      database(env.DB),
-      controller.scheduledTime,
-      readConfig(env).retentionDays,
-    );
+    const pruned = await sweepControlPlane(database(env.DB), controller.scheduledTime);
     console.log(JSON.stringify({ level: "info", msg: "retention sweep", pruned }));
   },
 } satisfies ExportedHandler<Env>;

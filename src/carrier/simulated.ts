@@ -1,8 +1,8 @@
-import { carrierSimulator, type SimulatedOutcome } from "../durable/carrier-simulator";
+import type { SimulatedJob, SimulatedOutcome } from "../durable/carrier-simulator";
+import { carrierSimulatorStub } from "../durable/stubs";
 import { crc32 } from "../keys/secret";
-import type { MessagingDeps, Scope } from "../messaging/deps";
 import { MAGIC_NUMBERS } from "../messaging/phone";
-import type { Carrier } from "./types";
+import type { Carrier, CarrierDeps } from "./types";
 
 /** What the simulated network does to a message sent to `to` (SPEC §7's magic numbers). */
 export function messageOutcome(to: string): SimulatedOutcome {
@@ -41,9 +41,13 @@ export function callOutcome(callId: string, to: string): SimulatedOutcome {
  * The embedded carrier: no network, outcomes after CARRIER_DELAY_MS, driven by the simulator
  * object's alarm. Test keys always use it; live keys use it unless a real carrier is configured.
  */
-export function simulatedCarrier(deps: MessagingDeps, scope: Scope): Carrier {
-  const simulator = () => carrierSimulator(deps.env, scope);
-  const dueAt = () => deps.services.clock.now() + deps.config.carrierDelayMs;
+export function simulatedCarrier(deps: CarrierDeps, accountId: string, livemode: boolean): Carrier {
+  const scope = { accountId, livemode };
+  const simulator = () => {
+    const stub = carrierSimulatorStub(deps.env, accountId, livemode);
+    return { schedule: (job: SimulatedJob) => stub.schedule(scope, job) };
+  };
+  const dueAt = () => deps.now() + deps.config.carrierDelayMs;
   return {
     name: "simulated",
     async sendMessage(message) {

@@ -1,8 +1,7 @@
 import { toBase64, utf8 } from "../lib/encoding";
-import type { MessagingDeps, Scope } from "../messaging/deps";
-import { type Carrier, CarrierRejected } from "./types";
+import { type Carrier, type CarrierDeps, CarrierRejected, CarrierUnavailable } from "./types";
 
-/** Twilio's REST calls must not hold a request (and its D1 writes) open for long. */
+/** A hand-off must not hold the account object's background work open for long. */
 const TWILIO_TIMEOUT_MS = 10_000;
 /** Carrier error texts end up in API responses and events; keep them to a readable size. */
 const MAX_ERROR_MESSAGE = 500;
@@ -70,9 +69,9 @@ async function readAnswer(response: Response): Promise<TwilioAnswer> {
 }
 
 /**
- * One REST call to Twilio. Every failure becomes `CarrierRejected`, so the messaging core marks
- * the message or call failed (with Twilio's code when it gave one) instead of answering 500:
- * a 4xx is Twilio refusing this hand-off; a 5xx, timeout or network error is Twilio unreachable.
+ * One REST call to Twilio. A 4xx is Twilio refusing this hand-off (`CarrierRejected`, final: the
+ * message or call fails with Twilio's code); a 5xx, timeout or network error is Twilio unreachable
+ * (`CarrierUnavailable`: the ledger retries the hand-off, then fails it as `carrier_unavailable`).
  */
 async function post(
   settings: TwilioSettings,
@@ -95,8 +94,7 @@ async function post(
   } catch (error) {
     const timedOut =
       error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    throw new CarrierRejected(
-      "carrier_unavailable",
+    throw new CarrierUnavailable(
       timedOut
         ? `Twilio did not answer within ${TWILIO_TIMEOUT_MS / 1000} s.`
         : "Twilio could not be reached.",
@@ -121,17 +119,14 @@ async function post(
         : `Twilio refused the request (HTTP ${response.status}).`;
     throw new CarrierRejected(code, message);
   }
-  throw new CarrierRejected(
-    "carrier_unavailable",
-    `Twilio is unavailable (HTTP ${response.status}).`,
-  );
+  throw new CarrierUnavailable(`Twilio is unavailable (HTTP ${response.status}).`);
 }
 
 /**
  * The live carrier: Twilio's REST API for hand-off; delivery receipts, call completions and inbound
  * messages arrive later on the signed callback routes in src/routes/carrier.ts.
  */
-export function twilioCarrier(deps: MessagingDeps, scope: Scope): Carrier {
+export function twilioCarrier(deps: CarrierDeps, accountId: string): Carrier {
   const configured = twilioSettings(deps.env);
   if (!configured)
     throw new Error("twilioCarrier used without Twilio settings; check twilioConfigured first.");
@@ -143,7 +138,7 @@ export function twilioCarrier(deps: MessagingDeps, scope: Scope): Carrier {
         To: message.to,
         From: message.from,
         Body: message.body,
-        StatusCallback: messageStatusCallback(settings, scope.accountId, message.id),
+        StatusCallback: messageStatusCallback(settings, accountId, message.id),
       });
     },
     startCall(call) {
@@ -152,7 +147,7 @@ export function twilioCarrier(deps: MessagingDeps, scope: Scope): Carrier {
         From: call.from,
         Twiml: CALL_TWIML,
         Record: "true",
-        StatusCallback: callStatusCallback(settings, scope.accountId, call.id),
+        StatusCallback: callStatusCallback(settings, accountId, call.id),
         StatusCallbackEvent: "completed",
       });
     },

@@ -1,7 +1,9 @@
+import type { Config } from "../config";
+
 /**
- * What the messaging core asks of a carrier. Receipts, call completions and inbound messages come
- * back asynchronously through the messaging functions `applyMessageStatus`, `completeCall` and
- * `receiveInbound` (src/messaging), whichever carrier produced them.
+ * What the account ledger asks of a carrier, after a send or call has committed. Receipts, call
+ * completions and inbound messages come back asynchronously to the account object
+ * (`applyReceipt`, `completeCall`, `receiveInbound`), whichever carrier produced them.
  */
 export interface OutboundMessage {
   id: string;
@@ -26,7 +28,14 @@ export interface Carrier {
   startCall(call: OutboundCall): Promise<{ carrierSid: string }>;
 }
 
-/** A carrier refused the hand-off itself (not a later delivery failure). */
+/** What a carrier adapter needs: bindings, configuration and the time. */
+export interface CarrierDeps {
+  env: Env;
+  config: Config;
+  now(): number;
+}
+
+/** A carrier refused the hand-off itself (not a later delivery failure): final. */
 export class CarrierRejected extends Error {
   constructor(
     readonly code: string,
@@ -34,5 +43,13 @@ export class CarrierRejected extends Error {
   ) {
     super(message);
     this.name = "CarrierRejected";
+  }
+}
+
+/** The carrier could not be reached or answered 5xx: the hand-off is retried. */
+export class CarrierUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CarrierUnavailable";
   }
 }

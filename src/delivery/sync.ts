@@ -1,5 +1,6 @@
 import type { WebhookEndpoint } from "../db/schema";
-import { type EndpointStats, endpointObject } from "../durable/webhook-endpoint";
+import { accountObject, endpointObject } from "../durable/stubs";
+import type { EndpointStats } from "../durable/webhook-endpoint";
 
 /** Delivery state lives in each endpoint's object; resources show it live. */
 export async function withLiveStats(
@@ -24,10 +25,24 @@ export function overlay(endpoint: WebhookEndpoint, stats: EndpointStats): Webhoo
   };
 }
 
-/** Every control-plane change reaches the endpoint's object before the API answers. */
+/**
+ * Every control-plane change reaches the endpoint's object and the account's subscriptions (in
+ * the account object, which matches events to endpoints) before the API answers. A push that
+ * fails anyway is healed by the account object's periodic refresh from D1.
+ */
 export async function configureEndpoint(
   env: Env,
   endpoint: WebhookEndpoint,
 ): Promise<WebhookEndpoint> {
-  return overlay(endpoint, await endpointObject(env, endpoint.id).configure(endpoint));
+  const [stats] = await Promise.all([
+    endpointObject(env, endpoint.id).configure(endpoint),
+    accountObject(env, endpoint.accountId).syncEndpoint(endpoint.accountId, endpoint),
+  ]);
+  return overlay(endpoint, stats);
+}
+
+/** The endpoint is gone: no event is matched to it from now on, and its object is emptied. */
+export async function forgetEndpoint(env: Env, endpoint: WebhookEndpoint, at: number) {
+  await accountObject(env, endpoint.accountId).removeEndpoint(endpoint.accountId, endpoint.id, at);
+  await endpointObject(env, endpoint.id).destroy();
 }

@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../config";
-import { database } from "../db/client";
-import { completeCall, type FinalCallStatus } from "../messaging/calls";
-import type { MessagingDeps, Scope } from "../messaging/deps";
-import { applyMessageStatus } from "../messaging/messages";
-import { type Clock, createServices, systemClock } from "../services";
+import type { FinalCallStatus } from "../messaging/transitions";
+import { type Clock, systemClock } from "../services";
+import { accountObject } from "./stubs";
+
+export interface Scope {
+  accountId: string;
+  livemode: boolean;
+}
 
 export type SimulatedOutcome =
   | {
@@ -23,7 +25,7 @@ export interface SimulatedJob {
 }
 
 type Row = Record<string, SqlStorageValue>;
-/** A job whose outcome could not be applied (say D1 was unavailable) is tried again this soon. */
+/** A job whose outcome could not be applied (the account object unavailable) is retried this soon. */
 const RETRY_MS = 5_000;
 
 /**
@@ -83,20 +85,27 @@ export class CarrierSimulator extends DurableObject<Env> {
       const due = this.ctx.storage.sql
         .exec<Row>("SELECT * FROM jobs WHERE due_at <= ? ORDER BY due_at, id", now)
         .toArray();
-      const deps: MessagingDeps = {
-        db: database(this.env.DB),
-        env: this.env,
-        services: createServices({ clock: this.clock }),
-        config: readConfig(this.env),
-      };
       for (const row of due) {
         const scope = { accountId: String(row.account_id), livemode: Number(row.livemode) === 1 };
         const outcome = JSON.parse(String(row.outcome)) as SimulatedOutcome;
         try {
+          const account = accountObject(this.env, scope.accountId);
           if (outcome.kind === "message") {
-            await applyMessageStatus(deps, scope, String(row.target_id), outcome);
+            await account.applyReceipt(
+              scope.accountId,
+              scope.livemode,
+              String(row.target_id),
+              outcome,
+              now,
+            );
           } else {
-            await completeCall(deps, scope, String(row.target_id), outcome);
+            await account.completeCall(
+              scope.accountId,
+              scope.livemode,
+              String(row.target_id),
+              outcome,
+              now,
+            );
           }
           this.ctx.storage.sql.exec("DELETE FROM jobs WHERE id = ?", row.id);
           applied++;
@@ -131,10 +140,3 @@ export class CarrierSimulator extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + Math.max(0, Number(row.due) - this.clock.now()));
   }
 }
-
-export const carrierSimulator = (env: Env, scope: Scope) => {
-  const stub = env.CARRIER_SIMULATOR.get(
-    env.CARRIER_SIMULATOR.idFromName(`${scope.accountId}:${scope.livemode ? "live" : "test"}`),
-  );
-  return { schedule: (job: SimulatedJob) => stub.schedule(scope, job), stub };
-};

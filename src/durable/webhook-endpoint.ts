@@ -14,6 +14,7 @@ import { type AlertType, alertAdmins } from "../notifications/endpoint-alerts";
 import { type Mailer, mailerFor } from "../notifications/mailer";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
 import { type AttemptResult, sendOnce } from "../webhooks/send";
+import { accountObject } from "./stubs";
 
 export type EndpointStatus = WebhookEndpoint["status"];
 
@@ -356,19 +357,26 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     now: number,
   ): Promise<void> {
     const db = database(this.env.DB);
+    // A newer version than any snapshot so far, so the account object's copy takes it.
+    const disabledAt = Math.max(now, endpoint.updatedAt + 1);
     await db
       .update(webhookEndpoints)
       .set({
         status: this.#state.status,
-        ...(type === "endpoint.disabled" ? { active: false } : {}),
+        ...(type === "endpoint.disabled" ? { active: false, updatedAt: disabledAt } : {}),
         lastError: this.#state.lastError,
         lastFailureAt: this.#state.lastFailureAt,
         lastSuccessAt: this.#state.lastSuccessAt,
       })
       .where(eq(webhookEndpoints.id, endpoint.id));
     if (type === "endpoint.disabled" && this.#endpoint) {
-      this.#endpoint = { ...this.#endpoint, active: false };
+      this.#endpoint = { ...this.#endpoint, active: false, updatedAt: disabledAt };
       this.#queue.setMeta("endpoint", this.#endpoint);
+      // The account object matches events to endpoints: a disabled one gets no new events.
+      await accountObject(this.env, endpoint.accountId).syncEndpoint(
+        endpoint.accountId,
+        this.#endpoint,
+      );
     }
     await alertAdmins(db, this.mailer, {
       id: timeOrderedIds(this.clock).next("ntf"),
@@ -422,6 +430,3 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     this.#alarmAt = at;
   }
 }
-
-export const endpointObject = (env: Env, endpointId: string) =>
-  env.WEBHOOK_ENDPOINT.get(env.WEBHOOK_ENDPOINT.idFromName(endpointId));

@@ -1,10 +1,12 @@
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { type Scope, scopesForRole } from "../auth/scopes";
 import { findSession, SESSION_COOKIE } from "../auth/sessions";
 import { ApiError } from "../errors";
-import { authenticateApiKey } from "../keys/authenticate";
+import { authorizeClaim, resolveKeyClaim } from "../keys/authenticate";
 import type { AppEnv } from "./context";
+import { isLedgerPath } from "./ledger";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -32,15 +34,24 @@ function assertSameOrigin(request: Request, cookieAuthenticated: boolean): void 
   }
 }
 
-/** Resolves the caller: an `Authorization` header means an API key, otherwise the session cookie. */
+/**
+ * Resolves the caller: an `Authorization` header means an API key, otherwise the session cookie.
+ * On ledger routes the key is only resolved here and checked inside the one account-object call
+ * the route makes (`src/http/ledger.ts`); everywhere else it is checked now.
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   const authorization = c.req.header("authorization");
   assertSameOrigin(c.req.raw, token !== undefined && authorization === undefined);
   if (authorization !== undefined) {
-    const { clock } = c.get("services");
-    const limit = c.get("config").apiKeyRateLimitPerMinute;
-    c.set("principal", await authenticateApiKey(c.env, authorization, clock.now(), limit));
+    const claim = await resolveKeyClaim(c.env, authorization);
+    if (isLedgerPath(c.req.path)) {
+      c.set("keyClaim", claim);
+    } else {
+      const { clock } = c.get("services");
+      const limit = c.get("config").apiKeyRateLimitPerMinute;
+      c.set("principal", await authorizeClaim(c.env, claim, clock.now(), limit));
+    }
   } else if (token) {
     const session = await findSession(c.get("db"), token, c.get("services").clock.now());
     if (session) {
@@ -72,6 +83,7 @@ function requirePrincipal(c: { get(key: "principal"): AppEnv["Variables"]["princ
 
 /** Dashboard-only routes: a logged-in person, never an API key. */
 export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+  await settleKeyClaim(c);
   const principal = requirePrincipal(c);
   if (principal.kind !== "session") {
     throw new ApiError("forbidden", "This route needs a logged-in user; API keys cannot use it.");
@@ -80,6 +92,7 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  await settleKeyClaim(c);
   const principal = requirePrincipal(c);
   if (principal.kind !== "session") {
     throw new ApiError("forbidden", "This route needs a logged-in admin; API keys cannot use it.");
@@ -90,9 +103,26 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-/** Sessions carry their role's scopes and keys their granted ones, so one check covers both. */
+/**
+ * Checks a key that `authenticate` left for the ledger call, for the error paths and the few
+ * routes under ledger paths that need the principal before any ledger call.
+ */
+export async function settleKeyClaim(c: Context<AppEnv>): Promise<void> {
+  const claim = c.get("keyClaim");
+  if (!claim) return;
+  c.set("keyClaim", undefined);
+  const { clock } = c.get("services");
+  const limit = c.get("config").apiKeyRateLimitPerMinute;
+  c.set("principal", await authorizeClaim(c.env, claim, clock.now(), limit));
+}
+
+/**
+ * Sessions carry their role's scopes and keys their granted ones, so one check covers both. A key
+ * left for the ledger is checked (scope included) by the account object in the route's one call.
+ */
 export const requireScope = (scope: Scope) =>
   createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("keyClaim")) return next();
     const principal = requirePrincipal(c);
     if (!principal.scopes.has(scope)) {
       throw new ApiError(

@@ -1,6 +1,7 @@
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, errorBody } from "../errors";
+import { settleKeyClaim } from "./auth";
 import type { AppEnv } from "./context";
 
 function asApiError(error: unknown): ApiError | null {
@@ -20,10 +21,41 @@ function asApiError(error: unknown): ApiError | null {
   return null;
 }
 
-/** The one place errors become responses. Unknown failures are logged and never described. */
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
+/** A Durable Object that is overloaded, restarting or unreachable: retryable, never a 500. */
+function unavailable(error: unknown): ApiError | null {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  const retryable =
+    (typeof error === "object" &&
+      error !== null &&
+      (error as { retryable?: unknown }).retryable === true) ||
+    (typeof error === "object" &&
+      error !== null &&
+      (error as { overloaded?: unknown }).overloaded === true) ||
+    /durable object|network connection lost|overloaded|reset because its code was updated/i.test(
+      text,
+    );
+  return retryable
+    ? new ApiError("unavailable", "A part of the service is briefly unavailable; retry shortly.", {
+        headers: { "Retry-After": "1" },
+      })
+    : null;
+}
+
+/**
+ * The one place errors become responses. Unknown failures are logged and never described. A key
+ * that was left for a ledger call that never happened (say the body failed validation) is checked
+ * first, so a bad key always hears 401 before anything about its request.
+ */
+export const onError: ErrorHandler<AppEnv> = async (error, c) => {
   const requestId = c.get("requestId");
-  const known = asApiError(error);
+  if (c.get("keyClaim")) {
+    try {
+      await settleKeyClaim(c);
+    } catch (authError) {
+      return onError(authError as Error, c);
+    }
+  }
+  const known = asApiError(error) ?? unavailable(error);
   if (known) {
     for (const [name, value] of Object.entries(known.headers)) c.header(name, value);
     return c.json(errorBody(known, requestId), known.status);
@@ -31,6 +63,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   console.error(
     JSON.stringify({
       level: "error",
+      msg: "unhandled error",
       request_id: requestId,
       error: String(error),
       stack: error instanceof Error ? error.stack : undefined,

@@ -1,7 +1,8 @@
 import type { Principal } from "../auth/principal";
 import { type ConfigEnv, requirePepper } from "../config";
-import { authorityFor } from "../durable/key-authority";
+import { accountObject } from "../durable/stubs";
 import { ApiError } from "../errors";
+import { authorizationError } from "../ledger/authority";
 import { hashSecret, type KeyIdentity, kvKeyFor } from "./hash";
 import { parseSecret } from "./secret";
 
@@ -35,17 +36,24 @@ const invalidKey = () =>
     headers: { "WWW-Authenticate": 'Bearer realm="switchboard"' },
   });
 
+/** A key whose shape, checksum and KV route are known; only its account object can say it is live. */
+export interface KeyClaim {
+  accountId: string;
+  keyId: string;
+  hash: string;
+  livemode: boolean;
+}
+
 /**
- * Authorization header → principal. Shape and checksum are verified first, so garbage never reaches
- * KV or the authority; KV only says which account's authority to ask, and the authority alone
- * decides whether the key is live (KV is eventually consistent and caches misses).
+ * Authorization header → which account object to ask. Shape and checksum are verified first, so
+ * garbage never reaches KV or the authority; KV only says which account's authority to ask, and
+ * the authority alone decides whether the key is live (KV is eventually consistent and caches
+ * misses).
  */
-export async function authenticateApiKey(
+export async function resolveKeyClaim(
   env: Env & ConfigEnv,
   authorization: string,
-  now: number,
-  limitPerMinute: number,
-): Promise<Principal> {
+): Promise<KeyClaim> {
   const secret = BEARER.exec(authorization)?.[1];
   if (!secret) {
     throw new ApiError("invalid_api_key", "Send the API key as `Authorization: Bearer <key>`.", {
@@ -57,35 +65,33 @@ export async function authenticateApiKey(
   const hash = await hashSecret(requirePepper(env), secret);
   const identity = await routeFor(env, hash);
   if (!identity || identity.environment !== claimedEnvironment) throw invalidKey();
-  const verdict = await authorityFor(env, identity.account_id).authorize(
-    identity.key_id,
+  return {
+    accountId: identity.account_id,
+    keyId: identity.key_id,
     hash,
+    livemode: claimedEnvironment === "production",
+  };
+}
+
+/** One round trip to the account object: is the key live, within its rate, with which scopes. */
+export async function authorizeClaim(
+  env: Env,
+  claim: KeyClaim,
+  now: number,
+  limitPerMinute: number,
+): Promise<Principal> {
+  const verdict = await accountObject(env, claim.accountId).authorize(
+    claim.keyId,
+    claim.hash,
     now,
     limitPerMinute,
   );
-  if (verdict.ok) {
-    return {
-      kind: "api_key",
-      accountId: identity.account_id,
-      keyId: verdict.keyId,
-      scopes: new Set(verdict.scopes),
-      livemode: verdict.environment === "production",
-    };
-  }
-  switch (verdict.reason) {
-    case "revoked":
-      throw new ApiError("api_key_revoked", "This API key has been revoked.");
-    case "expired":
-      throw new ApiError("api_key_expired", "This API key has expired.");
-    case "rate_limited":
-      throw new ApiError(
-        "rate_limited",
-        `Too many requests for this API key; retry in ${verdict.retryAfterSeconds}s.`,
-        {
-          headers: { "Retry-After": String(verdict.retryAfterSeconds) },
-        },
-      );
-    default:
-      throw invalidKey();
-  }
+  if (!verdict.ok) throw authorizationError(verdict);
+  return {
+    kind: "api_key",
+    accountId: claim.accountId,
+    keyId: verdict.keyId,
+    scopes: new Set(verdict.scopes),
+    livemode: verdict.environment === "production",
+  };
 }

@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../http/auth";
-import { messagingDeps, scopeOf } from "../http/deps";
-import { idempotent } from "../http/idempotency";
+import { runLedger } from "../http/ledger";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
-import { PageQuery, pageSchema, toPage } from "../lib/pagination";
-import { callResource, getCall, listCalls, startCall } from "../messaging/calls";
+import { PageQuery, pageSchema } from "../lib/pagination";
 import { E164 } from "../messaging/phone";
 import { idParam } from "./schemas";
 
@@ -29,8 +27,8 @@ const startRoute = createRoute({
   method: "post",
   path: "/v1/calls",
   tags,
-  summary: "Trigger a call; completion fires `phone_call.completed`",
-  middleware: [requireScope("calls:write"), idempotent] as const,
+  summary: "Trigger a call (`queued`, then `in-progress`); completion fires `phone_call.completed`",
+  middleware: [requireScope("calls:write")] as const,
   request: {
     headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
     ...jsonBody(z.strictObject({ to: E164, from: E164.optional() })),
@@ -65,14 +63,6 @@ const getRoute = createRoute({
 });
 
 export const callRoutes = createRouter()
-  .openapi(startRoute, async (c) =>
-    c.json(callResource(await startCall(messagingDeps(c), scopeOf(c), c.req.valid("json"))), 202),
-  )
-  .openapi(listRoute, async (c) => {
-    const { limit, cursor, status } = c.req.valid("query");
-    const rows = await listCalls(messagingDeps(c), scopeOf(c), { status }, limit, cursor);
-    return c.json(toPage(rows, limit, callResource), 200);
-  })
-  .openapi(getRoute, async (c) =>
-    c.json(callResource(await getCall(messagingDeps(c), scopeOf(c), c.req.valid("param").id)), 200),
-  );
+  .openapi(startRoute, (c) => runLedger(c, "startCall", c.req.valid("json")))
+  .openapi(listRoute, (c) => runLedger(c, "listCalls", c.req.valid("query")))
+  .openapi(getRoute, (c) => runLedger(c, "getCall", c.req.valid("param")));

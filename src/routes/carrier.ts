@@ -1,17 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { twilioSettings } from "../carrier/twilio";
 import { verifyTwilioSignature } from "../carrier/twilio-signature";
-import { accounts, messages } from "../db/schema";
+import { accounts } from "../db/schema";
+import { accountObject } from "../durable/stubs";
 import { ApiError, notFound } from "../errors";
 import { readLimited } from "../http/body";
 import type { AppEnv } from "../http/context";
-import { messagingDeps } from "../http/deps";
 import { createRouter, errorResponses } from "../http/router";
-import { completeCall, type FinalCallStatus } from "../messaging/calls";
-import { applyMessageStatus, receiveInbound } from "../messaging/messages";
 import { E164 } from "../messaging/phone";
+import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 
 /**
  * Twilio's callbacks: delivery receipts, call completions and inbound SMS. They sit outside /v1
@@ -195,8 +194,6 @@ const inboundRoute = createRoute({
   },
 });
 
-type Receipt = Parameters<typeof applyMessageStatus>[3];
-
 /** Twilio's MessageStatus to our receipt; null for the intermediate states that change nothing. */
 function receiptOf(form: z.infer<typeof MessageStatusForm>): Receipt | null {
   const status = form.MessageStatus.toLowerCase();
@@ -235,17 +232,24 @@ const FINAL_CALL_STATUS: Record<string, FinalCallStatus> = {
   canceled: "failed",
 };
 
+/**
+ * Each callback is one call to the account object, which applies it in one transaction with its
+ * events; the object answers only after that commit, so Twilio's retry of a failed callback is
+ * safe (repeats change nothing).
+ */
 export const carrierRoutes = createRouter()
   .openapi(messageStatusRoute, async (c) => {
     const { account_id, message_id } = c.req.valid("param");
     const receipt = receiptOf(c.req.valid("form"));
     // A message of another account (or a late duplicate) is simply not in flight here: no effect.
     if (receipt) {
-      await applyMessageStatus(
-        messagingDeps(c),
-        { accountId: account_id, livemode: true },
+      const now = c.get("services").clock.now();
+      await accountObject(c.env, account_id).applyReceipt(
+        account_id,
+        true,
         message_id,
         receipt,
+        now,
       );
     }
     return c.body(null, 204);
@@ -255,42 +259,24 @@ export const carrierRoutes = createRouter()
     const form = c.req.valid("form");
     const status = FINAL_CALL_STATUS[form.CallStatus.toLowerCase()];
     if (status) {
-      await completeCall(messagingDeps(c), { accountId: account_id, livemode: true }, call_id, {
+      const outcome = {
         status,
         durationSeconds: Number(form.CallDuration ?? "0"),
         recordingUrl: form.RecordingUrl,
-      });
+      };
+      const now = c.get("services").clock.now();
+      await accountObject(c.env, account_id).completeCall(account_id, true, call_id, outcome, now);
     }
     return c.body(null, 204);
   })
   .openapi(inboundRoute, async (c) => {
     const { account_id } = c.req.valid("param");
     const form = c.req.valid("form");
-    const deps = messagingDeps(c);
-    const scope = { accountId: account_id, livemode: true };
-    // Twilio retries a webhook that timed out; the same MessageSid must not arrive twice.
-    const seen = form.MessageSid
-      ? await deps.db
-          .select({ id: messages.id })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.carrierSid, form.MessageSid),
-              eq(messages.accountId, account_id),
-              eq(messages.livemode, true),
-              eq(messages.direction, "inbound"),
-            ),
-          )
-          .limit(1)
-      : [];
-    if (!seen[0]) {
-      await receiveInbound(deps, scope, {
-        from: form.From,
-        to: form.To,
-        body: form.Body,
-        carrier: "twilio",
-        carrierSid: form.MessageSid,
-      });
-    }
+    // A repeated MessageSid (Twilio retries a webhook that timed out) is stored once.
+    await accountObject(c.env, account_id).receiveInbound(
+      account_id,
+      { from: form.From, to: form.To, body: form.Body, carrierSid: form.MessageSid },
+      c.get("services").clock.now(),
+    );
     return c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
   });

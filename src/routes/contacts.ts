@@ -1,18 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../http/auth";
-import { messagingDeps, scopeOf } from "../http/deps";
-import { idempotent } from "../http/idempotency";
+import { runLedger } from "../http/ledger";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
-import { PageQuery, pageSchema, toPage } from "../lib/pagination";
-import {
-  contactResource,
-  createContact,
-  deleteContact,
-  getContact,
-  listContacts,
-  setOptOut,
-  updateContact,
-} from "../messaging/contacts";
+import { PageQuery, pageSchema } from "../lib/pagination";
 import { E164 } from "../messaging/phone";
 import { idParam } from "./schemas";
 
@@ -46,7 +36,7 @@ const createContactRoute = createRoute({
   path: "/v1/contacts",
   tags,
   summary: "Create a contact (fires `contact.created`)",
-  middleware: [write, idempotent] as const,
+  middleware: [write] as const,
   request: {
     ...keyHeader,
     ...jsonBody(z.strictObject({ phone: E164, name: Name.optional(), tags: Tags.optional() })),
@@ -128,7 +118,7 @@ const optRoute = (action: "opt-out" | "opt-in") =>
       action === "opt-out"
         ? "Opt a contact out of messages (fires `contact.opted_out`)"
         : "Opt a contact back in (fires `contact.opted_in`)",
-    middleware: [write, idempotent] as const,
+    middleware: [write] as const,
     request: { params: idParam("ct"), ...keyHeader },
     responses: {
       200: jsonContent(ContactSchema, "The contact"),
@@ -137,53 +127,22 @@ const optRoute = (action: "opt-out" | "opt-in") =>
   });
 
 export const contactRoutes = createRouter()
-  .openapi(createContactRoute, async (c) =>
-    c.json(
-      contactResource(await createContact(messagingDeps(c), scopeOf(c), c.req.valid("json"))),
-      201,
-    ),
-  )
-  .openapi(listContactsRoute, async (c) => {
-    const { limit, cursor, tag, opted_out } = c.req.valid("query");
-    const rows = await listContacts(
-      messagingDeps(c),
-      scopeOf(c),
-      { tag, opted_out: opted_out === undefined ? undefined : opted_out === "true" },
-      limit,
-      cursor,
-    );
-    return c.json(toPage(rows, limit, contactResource), 200);
+  .openapi(createContactRoute, (c) => runLedger(c, "createContact", c.req.valid("json")))
+  .openapi(listContactsRoute, (c) => {
+    const { opted_out, ...query } = c.req.valid("query");
+    return runLedger(c, "listContacts", {
+      ...query,
+      ...(opted_out === undefined ? {} : { opted_out: opted_out === "true" }),
+    });
   })
-  .openapi(getContactRoute, async (c) =>
-    c.json(
-      contactResource(await getContact(messagingDeps(c), scopeOf(c), c.req.valid("param").id)),
-      200,
-    ),
+  .openapi(getContactRoute, (c) => runLedger(c, "getContact", c.req.valid("param")))
+  .openapi(updateContactRoute, (c) =>
+    runLedger(c, "updateContact", { id: c.req.valid("param").id, patch: c.req.valid("json") }),
   )
-  .openapi(updateContactRoute, async (c) =>
-    c.json(
-      contactResource(
-        await updateContact(
-          messagingDeps(c),
-          scopeOf(c),
-          c.req.valid("param").id,
-          c.req.valid("json"),
-        ),
-      ),
-      200,
-    ),
+  .openapi(deleteContactRoute, (c) => runLedger(c, "deleteContact", c.req.valid("param")))
+  .openapi(optRoute("opt-out"), (c) =>
+    runLedger(c, "setOptOut", { id: c.req.valid("param").id, optedOut: true }),
   )
-  .openapi(deleteContactRoute, async (c) => {
-    const contact = await deleteContact(messagingDeps(c), scopeOf(c), c.req.valid("param").id);
-    return c.json({ id: contact.id, deleted: true as const }, 200);
-  })
-  .openapi(optRoute("opt-out"), async (c) => {
-    const deps = messagingDeps(c);
-    const contact = await getContact(deps, scopeOf(c), c.req.valid("param").id);
-    return c.json(contactResource(await setOptOut(deps, scopeOf(c), contact, true)), 200);
-  })
-  .openapi(optRoute("opt-in"), async (c) => {
-    const deps = messagingDeps(c);
-    const contact = await getContact(deps, scopeOf(c), c.req.valid("param").id);
-    return c.json(contactResource(await setOptOut(deps, scopeOf(c), contact, false)), 200);
-  });
+  .openapi(optRoute("opt-in"), (c) =>
+    runLedger(c, "setOptOut", { id: c.req.valid("param").id, optedOut: false }),
+  );

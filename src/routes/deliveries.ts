@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eventsSince, findEvent } from "../delivery/events-store";
-import { endpointObject } from "../durable/webhook-endpoint";
+import { accountObject, endpointObject } from "../durable/stubs";
 import { notFound } from "../errors";
 import { principalOf, requireScope } from "../http/auth";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
@@ -121,10 +120,19 @@ export const deliveryRoutes = createRouter()
     );
   })
   .openapi(replayRoute, async (c) => {
-    const { accountId } = principalOf(c);
+    const principal = principalOf(c);
+    const { accountId } = principal;
     const endpoint = await getEndpoint(c.get("db"), accountId, c.req.valid("param").id);
     const since = Date.parse(c.req.valid("json").since);
-    const rows = await eventsSince(c.get("db"), accountId, since, endpoint.events, MAX_REPLAY + 1);
+    // A key replays only its own mode's events; the dashboard replays both.
+    const mode = principal.kind === "api_key" ? principal.livemode : undefined;
+    const rows = await accountObject(c.env, accountId).eventsSince(
+      accountId,
+      since,
+      endpoint.events,
+      MAX_REPLAY + 1,
+      mode,
+    );
     const batch = rows.slice(0, MAX_REPLAY).map((row) => ({
       eventId: row.id,
       type: row.type,
@@ -137,9 +145,15 @@ export const deliveryRoutes = createRouter()
     return c.json({ replayed, has_more: rows.length > MAX_REPLAY }, 202);
   })
   .openapi(redeliverRoute, async (c) => {
-    const { accountId } = principalOf(c);
-    const event = await findEvent(c.get("db"), accountId, c.req.valid("param").id);
-    if (!event) throw notFound("event");
+    const principal = principalOf(c);
+    const { accountId } = principal;
+    const event = await accountObject(c.env, accountId).findEvent(
+      accountId,
+      c.req.valid("param").id,
+    );
+    if (!event || (principal.kind === "api_key" && event.livemode !== principal.livemode)) {
+      throw notFound("event");
+    }
     const requested = c.req.valid("json").endpoint_id;
     const ids = requested ? [requested] : event.endpointIds;
     const endpoints = await findEndpoints(c.get("db"), accountId, ids);

@@ -1,13 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { StoredEvent } from "../db/schema";
-import { findEvent, listEvents } from "../delivery/events-store";
-import { publish } from "../delivery/publish";
-import { endpointObject } from "../durable/webhook-endpoint";
-import { ApiError, notFound } from "../errors";
-import { EVENT_CATALOG, EVENT_TYPES } from "../events/catalog";
-import { principalOf, requireScope } from "../http/auth";
+import { endpointObject } from "../durable/stubs";
+import { EVENT_TYPES } from "../events/catalog";
+import { requireScope } from "../http/auth";
+import { callLedger, runLedger } from "../http/ledger";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
-import { PageQuery, pageSchema, toPage } from "../lib/pagination";
+import { PageQuery, pageSchema } from "../lib/pagination";
 import { toIsoOrNull } from "../lib/time";
 import { idParam } from "./schemas";
 
@@ -79,33 +76,19 @@ const triggerRoute = createRoute({
   },
 });
 
-const envelopeOf = (event: StoredEvent) => JSON.parse(event.payload) as z.infer<typeof EventSchema>;
-
-/** Test keys see only test events and live keys only live ones; the dashboard sees both. */
-function modeFilter(principal: ReturnType<typeof principalOf>) {
-  return principal.kind === "api_key" ? principal.livemode : undefined;
-}
+const sessionSeesBothModes = { sessionBothModes: true } as const;
 
 export const eventRoutes = createRouter()
-  .openapi(listEventsRoute, async (c) => {
-    const principal = principalOf(c);
-    const { limit, cursor, type } = c.req.valid("query");
-    const rows = await listEvents(
-      c.get("db"),
-      principal.accountId,
-      { type, livemode: modeFilter(principal) },
-      limit,
-      cursor,
-    );
-    return c.json(toPage(rows, limit, envelopeOf), 200);
-  })
+  .openapi(listEventsRoute, (c) =>
+    runLedger(c, "listEvents", c.req.valid("query"), sessionSeesBothModes),
+  )
   .openapi(getEventRoute, async (c) => {
-    const principal = principalOf(c);
-    const event = await findEvent(c.get("db"), principal.accountId, c.req.valid("param").id);
-    const mode = modeFilter(principal);
-    if (!event || (mode !== undefined && event.livemode !== mode)) throw notFound("event");
+    const answer = await callLedger(c, "getEvent", c.req.valid("param"), sessionSeesBothModes);
+    const { endpoint_ids: endpointIds, ...event } = JSON.parse(answer.body) as z.infer<
+      typeof EventSchema
+    > & { endpoint_ids: string[] };
     const deliveries = await Promise.all(
-      event.endpointIds.map(async (endpointId) => {
+      endpointIds.map(async (endpointId) => {
         const [state] = await endpointObject(c.env, endpointId).eventStates([event.id]);
         return {
           endpoint_id: endpointId,
@@ -117,22 +100,9 @@ export const eventRoutes = createRouter()
         };
       }),
     );
-    return c.json({ ...envelopeOf(event), deliveries }, 200);
+    return c.json({ ...event, deliveries }, 200);
   })
-  .openapi(triggerRoute, async (c) => {
-    const principal = principalOf(c);
-    if (principal.kind === "api_key" && principal.livemode) {
-      throw new ApiError("test_mode_only", "Test helpers need a test-mode key (sk_test_…).");
-    }
-    const { type, data } = c.req.valid("json");
-    const services = c.get("services");
-    const sample = EVENT_CATALOG[type].sample({ now: services.clock.now() }) as Record<
-      string,
-      unknown
-    >;
-    const envelope = await publish(
-      { db: c.get("db"), env: c.env, services },
-      { accountId: principal.accountId, type, data: { ...sample, ...data }, livemode: false },
-    );
-    return c.json(envelope, 201);
-  });
+  .openapi(triggerRoute, (c) =>
+    // The dashboard's sample events are test data, like a test key's.
+    runLedger(c, "publishTestEvent", c.req.valid("json"), { sessionLivemode: false }),
+  );

@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../http/auth";
-import { messagingDeps, scopeOf } from "../http/deps";
-import { idempotent } from "../http/idempotency";
+import { runLedger } from "../http/ledger";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
-import { PageQuery, pageSchema, toPage } from "../lib/pagination";
-import { getMessage, listMessages, messageResource, sendMessage } from "../messaging/messages";
+import { PageQuery, pageSchema } from "../lib/pagination";
 import { E164 } from "../messaging/phone";
 import { idParam } from "./schemas";
 
@@ -41,8 +39,8 @@ const sendRoute = createRoute({
   tags,
   summary: "Send an SMS",
   description:
-    "Accepted for delivery: `message.sent` fires on hand-off, then `message.delivered`, `message.failed` or `message.unknown`.",
-  middleware: [requireScope("messages:write"), idempotent] as const,
+    "Accepted for delivery: the message is `queued`; `message.sent` fires when the carrier has it, then `message.delivered`, `message.failed` or `message.unknown`.",
+  middleware: [requireScope("messages:write")] as const,
   request: {
     headers: idempotencyHeader,
     ...jsonBody(
@@ -100,30 +98,6 @@ const getRoute = createRoute({
 });
 
 export const messageRoutes = createRouter()
-  .openapi(sendRoute, async (c) => {
-    const body = c.req.valid("json");
-    const message = await sendMessage(messagingDeps(c), scopeOf(c), {
-      to: body.to,
-      body: body.body,
-      from: body.from,
-      customId: body.custom_id,
-    });
-    return c.json(messageResource(message), 202);
-  })
-  .openapi(listRoute, async (c) => {
-    const { limit, cursor, status, direction, contact_id } = c.req.valid("query");
-    const rows = await listMessages(
-      messagingDeps(c),
-      scopeOf(c),
-      { status, direction, contactId: contact_id },
-      limit,
-      cursor,
-    );
-    return c.json(toPage(rows, limit, messageResource), 200);
-  })
-  .openapi(getRoute, async (c) =>
-    c.json(
-      messageResource(await getMessage(messagingDeps(c), scopeOf(c), c.req.valid("param").id)),
-      200,
-    ),
-  );
+  .openapi(sendRoute, (c) => runLedger(c, "sendMessage", c.req.valid("json")))
+  .openapi(listRoute, (c) => runLedger(c, "listMessages", c.req.valid("query")))
+  .openapi(getRoute, (c) => runLedger(c, "getMessage", c.req.valid("param")));

@@ -1,10 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../errors";
-import { principalOf, requireScope } from "../http/auth";
-import { messagingDeps, scopeOf } from "../http/deps";
-import { idempotent } from "../http/idempotency";
+import { requireScope } from "../http/auth";
+import { runLedger } from "../http/ledger";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
-import { messageResource, receiveInbound } from "../messaging/messages";
 import { E164 } from "../messaging/phone";
 import { MessageSchema } from "./messages";
 
@@ -15,7 +12,7 @@ const inboundRoute = createRoute({
   summary: "Make the simulated carrier deliver an inbound SMS (test keys only)",
   description:
     "Fires `message.received`; a new sender fires `contact.created`; STOP/START opt the contact out or in.",
-  middleware: [requireScope("messages:write"), idempotent] as const,
+  middleware: [requireScope("messages:write")] as const,
   request: {
     headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
     ...jsonBody(
@@ -28,18 +25,6 @@ const inboundRoute = createRoute({
   },
 });
 
-export const testHelperRoutes = createRouter().openapi(inboundRoute, async (c) => {
-  const principal = principalOf(c);
-  if (principal.kind !== "api_key" || principal.livemode) {
-    throw new ApiError("test_mode_only", "Test helpers need a test-mode key (sk_test_…).");
-  }
-  const body = c.req.valid("json");
-  const deps = messagingDeps(c);
-  const message = await receiveInbound(deps, scopeOf(c), {
-    from: body.from,
-    to: body.to ?? deps.config.defaultFromNumber,
-    body: body.body,
-    carrier: "simulated",
-  });
-  return c.json(messageResource(message), 201);
-});
+export const testHelperRoutes = createRouter().openapi(inboundRoute, (c) =>
+  runLedger(c, "simulateInbound", c.req.valid("json")),
+);

@@ -1,8 +1,7 @@
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
-import { configureEndpoint } from "../delivery/sync";
-import { endpointObject } from "../durable/webhook-endpoint";
+import { configureEndpoint, forgetEndpoint } from "../delivery/sync";
 import { ApiError, notFound } from "../errors";
 import type { EventType } from "../events/catalog";
 import type { Services } from "../services";
@@ -67,7 +66,13 @@ export async function createEndpoint(
     updatedAt: now,
   };
   await db.insert(webhookEndpoints).values(endpoint);
-  return configureEndpoint(env, endpoint);
+  try {
+    return await configureEndpoint(env, endpoint);
+  } catch (error) {
+    // All or nothing: an endpoint the account object never heard of would miss events.
+    await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    throw error;
+  }
 }
 
 export function listEndpoints(db: Database, accountId: string, limit: number, cursor?: string) {
@@ -139,7 +144,7 @@ export async function updateEndpoint(
 }
 
 export async function deleteEndpoint(
-  { db, env }: EndpointDeps,
+  { db, env, services }: EndpointDeps,
   accountId: string,
   id: string,
 ): Promise<WebhookEndpoint> {
@@ -149,7 +154,7 @@ export async function deleteEndpoint(
     .returning();
   const endpoint = deleted[0];
   if (!endpoint) throw notFound("webhook endpoint");
-  await endpointObject(env, endpoint.id).destroy();
+  await forgetEndpoint(env, endpoint, services.clock.now());
   return endpoint;
 }
 

@@ -1,7 +1,11 @@
+import { runInDurableObject } from "cloudflare:test";
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { AccountObject } from "../../src/durable/account-object";
+import { ManualClock } from "../../src/services";
 import { expectError, json, PASSWORD, sessionCookie, unique } from "../helpers";
 import { clockedApp } from "../support/clocked";
+import { accountStub, settleAccount } from "../support/ledger";
 import { newReceiver } from "../support/receiver";
 
 /**
@@ -48,6 +52,28 @@ function liveApp(fake: Fake, overrides: Record<string, unknown> = {}) {
   });
 }
 
+/** Which account each key and message of these tests belongs to (their ledgers are per account). */
+const accountOfKey = new Map<string, string>();
+const knownAccounts = new Set<string>();
+
+/** The account object makes the carrier calls, so it gets this app's Twilio settings. */
+async function useAppCarrier(app: App, accountId: string) {
+  const names = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE", "PUBLIC_BASE_URL"];
+  const vars = app.env as unknown as Record<string, unknown>;
+  const overrides = Object.fromEntries(names.map((name) => [name, vars[name]]));
+  await runInDurableObject<AccountObject, void>(accountStub(accountId), (instance) => {
+    instance.envOverrides = overrides;
+  });
+  knownAccounts.add(accountId);
+}
+
+function ledgerQuery<T>(accountId: string, query: string, ...bindings: SqlStorageValue[]) {
+  return runInDurableObject<AccountObject, T[]>(
+    accountStub(accountId),
+    (_instance, state) => state.storage.sql.exec(query, ...bindings).toArray() as T[],
+  );
+}
+
 async function accountWithKeys(app: App) {
   const signup = await app.fetch("/v1/auth/signup", {
     json: { account_name: unique("Twilio "), email: `${unique()}@example.com`, password: PASSWORD },
@@ -55,6 +81,7 @@ async function accountWithKeys(app: App) {
   expect(signup.status).toBe(201);
   const cookie = sessionCookie(signup);
   const accountId = (await json(signup)).account.id as string;
+  await useAppCarrier(app, accountId);
   const key = async (environment: "production" | "test") => {
     const response = await app.fetch("/v1/api-keys", {
       cookie,
@@ -65,6 +92,8 @@ async function accountWithKeys(app: App) {
   };
   const live = await key("production");
   const test = await key("test");
+  accountOfKey.set(live, accountId);
+  accountOfKey.set(test, accountId);
   expect(live).toMatch(/^sk_live_/);
   expect(test).toMatch(/^sk_test_/);
   return { accountId, live, test };
@@ -88,25 +117,56 @@ function callback(
  * Published event types in publish order. The manual clock stands still, so times tie and ids
  * differ only in their random part within one millisecond; rowid is the insertion order.
  */
-async function eventTypes(app: App, accountId: string): Promise<string[]> {
-  const rows = await app.env.DB.prepare(
-    "select type from events where account_id = ? order by rowid",
-  )
-    .bind(accountId)
-    .all<{ type: string }>();
-  return rows.results.map((row) => row.type);
+async function eventTypes(_app: App, accountId: string): Promise<string[]> {
+  const rows = await ledgerQuery<{ type: string }>(
+    accountId,
+    "select type from events order by seq",
+  );
+  return rows.map((row) => row.type);
 }
 
-async function storedMessage(app: App, id: string) {
-  return app.env.DB.prepare("select carrier, carrier_sid, status from messages where id = ?")
-    .bind(id)
-    .first<{ carrier: string; carrier_sid: string | null; status: string }>();
+async function eventPayloads(accountId: string): Promise<Record<string, unknown>[]> {
+  const rows = await ledgerQuery<{ payload: string }>(accountId, "select payload from events");
+  return rows.map((row) => JSON.parse(row.payload));
 }
 
+async function storedMessage(_app: App, id: string) {
+  for (const accountId of knownAccounts) {
+    const [row] = await ledgerQuery<{
+      carrier: string;
+      carrier_sid: string | null;
+      status: string;
+    }>(accountId, "select carrier, carrier_sid, status from messages where id = ?", id);
+    if (row) return row;
+  }
+  return null;
+}
+
+async function storedContact(accountId: string, phone: string) {
+  const [row] = await ledgerQuery<{ id: string; opted_out: number }>(
+    accountId,
+    "select id, opted_out from contacts where livemode = 1 and phone = ?",
+    phone,
+  );
+  return row;
+}
+
+/** A send, then the hand-off the account object makes after its commit; returns the message as it then is. */
 async function send(app: App, key: string, to = "+15551230001", body = "Hello from the test") {
   const response = await app.fetch("/v1/messages", { bearer: key, json: { to, body } });
   expect(response.status).toBe(202);
-  return json(response);
+  const queued = await json(response);
+  expect(queued.status).toBe("queued");
+  await settleAccount(accountOfKey.get(key) ?? "");
+  return json(await app.fetch(`/v1/messages/${queued.id}`, { bearer: key }));
+}
+
+async function startCall(app: App, key: string, to: string) {
+  const response = await app.fetch("/v1/calls", { bearer: key, json: { to } });
+  expect(response.status).toBe(202);
+  const queued = await json(response);
+  await settleAccount(accountOfKey.get(key) ?? "");
+  return json(await app.fetch(`/v1/calls/${queued.id}`, { bearer: key }));
 }
 
 const statusPath = (accountId: string, messageId: string) =>
@@ -185,12 +245,22 @@ describe("Twilio adapter: sending", () => {
     expect(await eventTypes(app, accountId)).toEqual(["message.sent", "message.failed"]);
   });
 
-  it("Twilio being down fails the message as carrier_unavailable", async () => {
+  it("Twilio being down is retried, then fails the message as carrier_unavailable", async () => {
     const fake = await twilioFake({ status: 503, body: { message: "Service Unavailable" } });
     const app = liveApp(fake);
-    const { live } = await accountWithKeys(app);
+    const { accountId, live } = await accountWithKeys(app);
     const message = await send(app, live);
-    expect(message).toMatchObject({ status: "failed", error_code: "carrier_unavailable" });
+    // Still queued: the hand-off is retried (1 s, 5 s, 30 s, 2 min, 10 min), then given up.
+    expect(message).toMatchObject({ status: "queued" });
+    for (let hour = 1; hour <= 6; hour++) {
+      await settleAccount(accountId, (instance) => {
+        instance.clock = new ManualClock(Date.now() + hour * 3_600_000);
+      });
+    }
+    expect(await fake.received()).toHaveLength(6);
+    const failed = await json(await app.fetch(`/v1/messages/${message.id}`, { bearer: live }));
+    expect(failed).toMatchObject({ status: "failed", error_code: "carrier_unavailable" });
+    expect(await eventTypes(app, accountId)).toEqual(["message.sent", "message.failed"]);
   });
 });
 
@@ -352,11 +422,7 @@ describe("Twilio adapter: inbound messages", () => {
     });
     const stored = await storedMessage(app, list.data[0].id);
     expect(stored).toMatchObject({ carrier: "twilio", carrier_sid: params.MessageSid });
-    const contact = await app.env.DB.prepare(
-      "select id, opted_out from contacts where account_id = ? and livemode = 1 and phone = ?",
-    )
-      .bind(accountId, "+15557654321")
-      .first<{ id: string; opted_out: number }>();
+    const contact = await storedContact(accountId, "+15557654321");
     expect(contact?.opted_out).toBe(0);
     expect(list.data[0].contact_id).toBe(contact?.id);
 
@@ -378,11 +444,7 @@ describe("Twilio adapter: inbound messages", () => {
       Body: " stop ",
     });
     expect(response.status).toBe(200);
-    const contact = await app.env.DB.prepare(
-      "select opted_out from contacts where account_id = ? and livemode = 1 and phone = ?",
-    )
-      .bind(accountId, "+15557650000")
-      .first<{ opted_out: number }>();
+    const contact = await storedContact(accountId, "+15557650000");
     expect(contact?.opted_out).toBe(1);
     expect(await eventTypes(app, accountId)).toContain("contact.opted_out");
 
@@ -428,9 +490,7 @@ describe("Twilio adapter: calls", () => {
     });
     const app = liveApp(fake);
     const { accountId, live } = await accountWithKeys(app);
-    const started = await app.fetch("/v1/calls", { bearer: live, json: { to: "+15551239999" } });
-    expect(started.status).toBe(202);
-    const call = await json(started);
+    const call = await startCall(app, live, "+15551239999");
     expect(call.status).toBe("in-progress");
 
     const [request] = await fake.received();
@@ -465,10 +525,8 @@ describe("Twilio adapter: calls", () => {
     });
     expect(read.completed_at).toBeTypeOf("string");
     expect(await eventTypes(app, accountId)).toEqual(["phone_call.completed"]);
-    const event = await app.env.DB.prepare("select payload from events where account_id = ?")
-      .bind(accountId)
-      .first<{ payload: string }>();
-    expect(JSON.parse(event?.payload ?? "{}").data).toMatchObject({
+    const [event] = await eventPayloads(accountId);
+    expect(event?.data).toMatchObject({
       id: call.id,
       status: "completed",
       duration_seconds: 42,
@@ -480,9 +538,7 @@ describe("Twilio adapter: calls", () => {
     const fake = await twilioFake({ status: 201, body: { sid: "CAfake2", status: "queued" } });
     const app = liveApp(fake);
     const { accountId, live } = await accountWithKeys(app);
-    const call = await json(
-      await app.fetch("/v1/calls", { bearer: live, json: { to: "+15551238888" } }),
-    );
+    const call = await startCall(app, live, "+15551238888");
     const path = `/carrier/twilio/${accountId}/calls/${call.id}/status`;
     const params = { CallStatus: "canceled", CallDuration: "0" };
     await expectError(await callback(app, path, params, "bm90IGEgc2lnbmF0dXJl"), 403, "forbidden");

@@ -86,8 +86,12 @@ describe("endpoint retention", () => {
     endpoint.clock.advance(2 * 86_400_000);
     await endpoint.drain();
     const states = await endpoint.stub().eventStates([delivered.id, pending.id]);
-    expect(states.map((state) => [state.eventId, state.state])).toEqual([[pending.id, "pending"]]);
+    expect(
+      states.map((state: { eventId: string; state: string }) => [state.eventId, state.state]),
+    ).toEqual([[pending.id, "pending"]]);
     const attempts = await endpoint.stub().deliveries(10);
-    expect(attempts.every((attempt) => attempt.eventId === pending.id)).toBe(true);
+    expect(attempts.every((attempt: { eventId: string }) => attempt.eventId === pending.id)).toBe(
+      true,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { authorityFor, type KeyAuthority } from "../../src/durable/key-authority";
+import type { AccountObject } from "../../src/durable/account-object";
+import { accountObject as authorityFor } from "../../src/durable/stubs";
 import { call, expectError, json, signup } from "../helpers";
 import { createApiKey, REVOKED } from "../support/keys";
 
@@ -80,7 +81,7 @@ describe("API keys: lifecycle", () => {
       .first<{ last_used_at: number | null }>();
     expect(after?.last_used_at).toBeGreaterThan(Date.now() - 60_000);
     expect(
-      await runInDurableObject<KeyAuthority, Record<string, number>>(stub, (instance) =>
+      await runInDurableObject<AccountObject, Record<string, number>>(stub, (instance) =>
         instance.pendingLastUsed(),
       ),
     ).toEqual({});

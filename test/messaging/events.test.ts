@@ -3,6 +3,7 @@ import { EVENT_CATALOG, EVENT_TYPES, type EventType } from "../../src/events/cat
 import { call, json, signup } from "../helpers";
 import { controlledEndpoint } from "../support/delivery";
 import { createApiKey } from "../support/keys";
+import { accountStub } from "../support/ledger";
 import { runCarrier } from "../support/messaging";
 import { newReceiver } from "../support/receiver";
 
@@ -28,7 +29,7 @@ describe("messaging produces every event, delivered to a real endpoint", () => {
       }),
     );
     expect(sent).toMatchObject({
-      status: "sent",
+      status: "queued",
       direction: "outbound",
       custom_id: "order-42",
       segments: 1,
@@ -43,7 +44,7 @@ describe("messaging produces every event, delivered to a real endpoint", () => {
     const phoneCall = await json(
       await call("/v1/calls", { bearer: key, body: { to: "+15555550123" } }),
     );
-    expect(phoneCall.status).toBe("in-progress");
+    expect(phoneCall.status).toBe("queued");
     expect(await runCarrier(admin.accountId, false)).toBe(4);
 
     const contact = await json(
@@ -159,21 +160,20 @@ describe("messaging produces every event, delivered to a real endpoint", () => {
 
 describe("receipts after an unknown outcome", () => {
   it("a later definite receipt replaces unknown, once", async () => {
-    const { applyMessageStatus } = await import("../../src/messaging/messages");
-    const { database } = await import("../../src/db/client");
-    const { readConfig } = await import("../../src/config");
-    const { createServices } = await import("../../src/services");
-    const { env } = await import("cloudflare:workers");
     const admin = await signup();
     const { key } = await createApiKey(admin, { environment: "test" });
     const lost = await json(
       await call("/v1/messages", { bearer: key, body: { to: "+15005550002", body: "?" } }),
     );
     await runCarrier(admin.accountId, false);
-    const deps = { db: database(env.DB), env, services: createServices(), config: readConfig(env) };
-    const scope = { accountId: admin.accountId, livemode: false };
-    expect(await applyMessageStatus(deps, scope, lost.id, { status: "delivered" })).not.toBeNull();
-    expect(await applyMessageStatus(deps, scope, lost.id, { status: "failed" })).toBeNull();
+    const account = accountStub(admin.accountId);
+    const now = Date.now();
+    expect(
+      await account.applyReceipt(admin.accountId, false, lost.id, { status: "delivered" }, now),
+    ).toBe(true);
+    expect(
+      await account.applyReceipt(admin.accountId, false, lost.id, { status: "failed" }, now),
+    ).toBe(false);
     expect((await json(await call(`/v1/messages/${lost.id}`, { bearer: key }))).status).toBe(
       "delivered",
     );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { countSegments, keywordOf } from "../../src/messaging/phone";
-import { call, countRows, expectError, json, signup } from "../helpers";
+import { call, expectError, json, signup } from "../helpers";
 import { createApiKey } from "../support/keys";
+import { countLedgerRows } from "../support/ledger";
 
 describe("opt-out", () => {
   it("STOP refuses later sends with 422 contact_opted_out; START allows them again", async () => {
@@ -11,14 +12,14 @@ describe("opt-out", () => {
       bearer: key,
       body: { from: "+15555550188", body: "Unsubscribe" },
     });
-    const before = await countRows("messages");
+    const before = await countLedgerRows(admin.accountId, "messages");
     const refused = await expectError(
       await call("/v1/messages", { bearer: key, body: { to: "+15555550188", body: "Sale!" } }),
       422,
       "contact_opted_out",
     );
     expect(refused.details.contact_id).toMatch(/^ct_/);
-    expect(await countRows("messages")).toBe(before);
+    expect(await countLedgerRows(admin.accountId, "messages")).toBe(before);
     await call("/v1/test-helpers/inbound-messages", {
       bearer: key,
       body: { from: "+15555550188", body: "unstop" },
@@ -72,7 +73,7 @@ describe("messages", () => {
   it("validates numbers and bodies with 422 and writes nothing", async () => {
     const admin = await signup();
     const { key } = await createApiKey(admin, { environment: "test" });
-    const before = await countRows("messages");
+    const before = await countLedgerRows(admin.accountId, "messages");
     for (const body of [
       { to: "5555550123", body: "x" },
       { to: "+0555", body: "x" },
@@ -87,7 +88,7 @@ describe("messages", () => {
         "validation_failed",
       );
     }
-    expect(await countRows("messages")).toBe(before);
+    expect(await countLedgerRows(admin.accountId, "messages")).toBe(before);
   });
 
   it("counts segments (GSM-7 160/153, UCS-2 70/67)", async () => {
@@ -189,7 +190,7 @@ describe("Idempotency-Key", () => {
       body: { to: "+15555550123", body: "once" },
     });
     const firstBody = await json(first);
-    const before = await countRows("messages");
+    const before = await countLedgerRows(admin.accountId, "messages");
     const retry = await call("/v1/messages", {
       bearer: key,
       headers,
@@ -198,7 +199,7 @@ describe("Idempotency-Key", () => {
     expect(retry.status).toBe(202);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(await json(retry)).toEqual(firstBody);
-    expect(await countRows("messages")).toBe(before);
+    expect(await countLedgerRows(admin.accountId, "messages")).toBe(before);
     await expectError(
       await call("/v1/messages", {
         bearer: key,

@@ -1,16 +1,13 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  waitOnExecutionContext,
-} from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
+import type { AccountObject } from "../../src/durable/account-object";
+import { ManualClock } from "../../src/services";
 import { call, json, signup } from "../helpers";
 import { createApiKey } from "../support/keys";
+import { accountStub, settleAccount } from "../support/ledger";
 
 describe("retention", () => {
-  it("the daily cron deletes events, messages and calls older than RETENTION_DAYS and keeps newer ones", async () => {
+  it("the account object's alarm deletes events, messages and calls older than RETENTION_DAYS and keeps newer ones", async () => {
     const admin = await signup();
     const { key } = await createApiKey(admin, { environment: "test" });
     const old = await json(
@@ -19,25 +16,20 @@ describe("retention", () => {
     const oldCall = await json(
       await call("/v1/calls", { bearer: key, body: { to: "+15555550123" } }),
     );
+    await settleAccount(admin.accountId);
     const ago = Date.now() - 31 * 86_400_000;
-    await env.DB.batch([
-      env.DB.prepare("UPDATE messages SET created_at = ? WHERE id = ?").bind(ago, old.id),
-      env.DB.prepare("UPDATE calls SET created_at = ? WHERE id = ?").bind(ago, oldCall.id),
-      env.DB.prepare("UPDATE events SET created_at = ? WHERE account_id = ?").bind(
-        ago,
-        admin.accountId,
-      ),
-    ]);
+    await runInDurableObject<AccountObject, void>(accountStub(admin.accountId), (_o, state) => {
+      state.storage.sql.exec("UPDATE messages SET created_at = ? WHERE id = ?", ago, old.id);
+      state.storage.sql.exec("UPDATE calls SET created_at = ? WHERE id = ?", ago, oldCall.id);
+      state.storage.sql.exec("UPDATE events SET created_at = ?", ago);
+    });
     const fresh = await json(
       await call("/v1/messages", { bearer: key, body: { to: "+15555550123", body: "new" } }),
     );
-
-    const ctx = createExecutionContext();
-    await worker.scheduled(
-      createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" }),
-      env,
-    );
-    await waitOnExecutionContext(ctx);
+    // The sweep runs hourly: two hours on, it is due again.
+    await settleAccount(admin.accountId, (instance) => {
+      instance.clock = new ManualClock(Date.now() + 2 * 3_600_000);
+    });
 
     expect((await call(`/v1/messages/${old.id}`, { bearer: key })).status).toBe(404);
     expect((await call(`/v1/calls/${oldCall.id}`, { bearer: key })).status).toBe(404);

@@ -2,12 +2,14 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Config } from "../../src/config";
-import { database } from "../../src/db/client";
-import { publish } from "../../src/delivery/publish";
-import { endpointObject, type WebhookEndpointObject } from "../../src/durable/webhook-endpoint";
-import { EVENT_CATALOG, type EventType } from "../../src/events/catalog";
-import { createServices, ManualClock } from "../../src/services";
+import { endpointObject } from "../../src/durable/stubs";
+import type { WebhookEndpointObject } from "../../src/durable/webhook-endpoint";
+import type { EventType } from "../../src/events/catalog";
+import { ManualClock } from "../../src/services";
 import { call, json, type TestAccount } from "../helpers";
+import { settleAccount } from "./ledger";
+
+export { publishEvent } from "./ledger";
 
 /**
  * Delivery is driven by hand: each endpoint object gets a manual clock and compressed settings,
@@ -39,22 +41,11 @@ export async function controlledEndpoint(
     clock,
     /** Re-applies the seams, e.g. after the object was evicted. */
     control,
-    drain: () =>
-      runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => instance.drain()),
+    /** Fans out what the account's outbox holds, then runs what this endpoint's alarm would. */
+    drain: async () => {
+      await settleAccount(admin.accountId);
+      await runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => instance.drain());
+    },
     stats: () => stub().stats(),
   };
-}
-
-export function publishEvent(
-  accountId: string,
-  type: EventType,
-  livemode = true,
-  extra: Record<string, unknown> = {},
-) {
-  const services = createServices();
-  const data = {
-    ...(EVENT_CATALOG[type].sample({ now: services.clock.now() }) as Record<string, unknown>),
-    ...extra,
-  };
-  return publish({ db: database(env.DB), env, services }, { accountId, type, data, livemode });
 }

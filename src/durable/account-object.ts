@@ -1,0 +1,527 @@
+import { DurableObject } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { carrierFor, carrierNameFor } from "../carrier/select";
+import { type Config, readConfig } from "../config";
+import { database } from "../db/client";
+import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import { ApiError } from "../errors";
+import type { EventType } from "../events/catalog";
+import {
+  type AuthorityKey,
+  type AuthorizeResult,
+  authorizationError,
+  KeyAuthority,
+} from "../ledger/authority";
+import { completeCall as completeCallIn } from "../ledger/calls";
+import type { LedgerContext } from "./../ledger/context";
+import { type LedgerDb, openLedgerDb } from "../ledger/db";
+import { fanoutRetryAt, handOver, planFanout } from "../ledger/dispatch";
+import { dueTasks, handOff, nextTaskAt, recordHandoff } from "../ledger/handoff";
+import { findStored, type IdempotencyClaim, store } from "../ledger/idempotency";
+import {
+  applyReceipt as applyReceiptIn,
+  receiveInbound as receiveInboundIn,
+} from "../ledger/messages";
+import { OPERATIONS, type OpEnv, type OpInput, type OpName } from "../ledger/operations";
+import { appendEvent, eventsSince, findEvent, headSeq } from "../ledger/outbox";
+import { RETENTION_SWEEP_MS, sweep } from "../ledger/retention";
+import { SubscriptionSet } from "../ledger/subscriptions";
+import type { FinalCallStatus, Receipt } from "../messaging/transitions";
+import { type Clock, systemClock, timeOrderedIds } from "../services";
+import { meta } from "../storage/account/schema";
+import { endpointObject } from "./stubs";
+
+/** How a caller proved itself; sessions were verified by the worker (D1), keys are checked here. */
+export type LedgerCredential =
+  | { kind: "api_key"; keyId: string; hash: string; limitPerMinute: number }
+  | { kind: "session"; livemode: boolean; bothModes: boolean };
+
+export interface LedgerRequest<N extends OpName> {
+  accountId: string;
+  credential: LedgerCredential;
+  now: number;
+  op: N;
+  input: OpInput<N>;
+  idempotency?: IdempotencyClaim | undefined;
+}
+
+export type LedgerError = {
+  code: ApiError["code"];
+  message: string;
+  details?: unknown;
+  headers?: Record<string, string>;
+};
+export type LedgerResponse =
+  | { ok: true; status: number; body: string; replayed: boolean; livemode: boolean }
+  | { ok: false; error: LedgerError };
+
+/** last_used_at is aggregated in memory and written to D1 at most this often. */
+export const LAST_USED_FLUSH_MS = 60_000;
+/** D1's endpoint list replaces the pushed subscriptions this often while events flow. */
+export const SUBSCRIPTION_REFRESH_MS = 5 * 60_000;
+/** The alarm that guarantees a committed outbox row is handed over even if the object dies. */
+const OUTBOX_SAFETY_MS = 2_000;
+/** One pump run (hand-offs + fan-out rounds) stops after this long and re-arms. */
+const PUMP_BUDGET_MS = 5_000;
+const TOMBSTONE_TTL_MS = 24 * 60 * 60 * 1000;
+
+const toError = (error: ApiError): LedgerError => ({
+  code: error.code,
+  message: error.message,
+  ...(error.details === undefined ? {} : { details: error.details }),
+  ...(Object.keys(error.headers).length ? { headers: error.headers } : {}),
+});
+
+/**
+ * One object per account (SPEC §11): the key authority, the account's messages, calls, contacts,
+ * events with their outbox and idempotency records, in its own SQLite through drizzle. Every
+ * change commits with its events in one storage transaction; after the answer, the pump hands
+ * carrier tasks over and fans new events out to the subscribed endpoint objects, and the alarm
+ * retries whatever did not finish. Storage is documented in docs/storage.md.
+ */
+export class AccountObject extends DurableObject<Env> {
+  /** Seams for tests (instance fields are not reachable over RPC). */
+  clock: Clock = systemClock;
+  settings: Config;
+  /** Tests switch the after-commit pump off to inject failures between commit and fan-out. */
+  autoPump = true;
+  /** Tests point the carrier at a fake (Twilio settings) without changing the whole suite's env. */
+  envOverrides: Record<string, unknown> = {};
+
+  #db!: LedgerDb;
+  #keys!: KeyAuthority;
+  #subscriptions!: SubscriptionSet;
+  #accountId: string | null = null;
+  #head = 0;
+  #pump: Promise<void> | null = null;
+  #pumpAgain = false;
+  #alarmAt: number | null | undefined = undefined;
+  #lastSweepAt = 0;
+  #lastRefreshAt = 0;
+  /** When unflushed last-use times are written to D1 (null: nothing pending). */
+  #flushDueAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.settings = readConfig(env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.#db = openLedgerDb(ctx.storage);
+      this.#keys = new KeyAuthority(this.#db);
+      this.#subscriptions = new SubscriptionSet(this.#db);
+      this.#head = headSeq(this.#db);
+      const account = this.#db.select().from(meta).where(eq(meta.key, "account_id")).get();
+      this.#accountId = typeof account?.value === "string" ? account.value : null;
+      this.#alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  // ---- the API: one call per request, authentication included ----
+
+  async execute<N extends OpName>(request: LedgerRequest<N>): Promise<LedgerResponse> {
+    try {
+      this.#bind(request.accountId);
+      const { livemode, bothModes } = this.#authenticate(request);
+      const operation = OPERATIONS[request.op];
+      const run = () => {
+        const env = this.#opEnv(livemode, bothModes, request);
+        const result = operation.run(env, request.input as never);
+        return { status: result.status, body: JSON.stringify(result.body) };
+      };
+      if (!operation.writes) return { ok: true, ...run(), replayed: false, livemode };
+      const claim = request.idempotency;
+      if (claim) {
+        const stored = findStored(this.#db, livemode, claim, request.now);
+        if (stored) return { ok: true, ...stored, replayed: true, livemode };
+      }
+      try {
+        const response = this.#commit(() => {
+          const result = run();
+          if (claim) store(this.#db, livemode, claim, result, request.now);
+          return result;
+        });
+        return { ok: true, ...response, replayed: false, livemode };
+      } catch (error) {
+        // A refusal is an answer too: a retry with the same key gets it again (Stripe's rule).
+        if (claim && error instanceof ApiError) {
+          const body = JSON.stringify({ error: toError(error) });
+          store(this.#db, livemode, claim, { status: error.status, body }, request.now);
+        }
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof ApiError) return { ok: false, error: toError(error) };
+      throw error;
+    }
+  }
+
+  /** For routes that are not ledger operations (they still need the key checked). */
+  async authorize(
+    keyId: string,
+    hash: string,
+    now: number,
+    limitPerMinute: number,
+  ): Promise<AuthorizeResult> {
+    const verdict = this.#keys.authorize(keyId, hash, now, limitPerMinute);
+    if (verdict.ok && this.#flushDueAt === null) await this.#arm();
+    return verdict;
+  }
+
+  // ---- carriers calling back (the worker verified them) ----
+
+  async applyReceipt(
+    accountId: string,
+    livemode: boolean,
+    messageId: string,
+    receipt: Receipt,
+    now: number,
+  ) {
+    this.#bind(accountId);
+    return this.#commit(
+      () => applyReceiptIn(this.#context(livemode, now), messageId, receipt) !== null,
+    );
+  }
+
+  async completeCall(
+    accountId: string,
+    livemode: boolean,
+    callId: string,
+    outcome: { status: FinalCallStatus; durationSeconds: number; recordingUrl: string | null },
+    now: number,
+  ) {
+    this.#bind(accountId);
+    return this.#commit(
+      () => completeCallIn(this.#context(livemode, now), callId, outcome) !== null,
+    );
+  }
+
+  async receiveInbound(
+    accountId: string,
+    input: { from: string; to: string; body: string; carrierSid: string | null },
+    now: number,
+  ) {
+    this.#bind(accountId);
+    return this.#commit(
+      () => receiveInboundIn(this.#context(true, now), { ...input, carrier: "twilio" }).id,
+    );
+  }
+
+  // ---- reads for replay and redelivery ----
+
+  async findEvent(accountId: string, id: string) {
+    this.#bind(accountId);
+    return findEvent(this.#db, id) ?? null;
+  }
+
+  async eventsSince(
+    accountId: string,
+    since: number,
+    types: string[],
+    max: number,
+    livemode?: boolean,
+  ) {
+    this.#bind(accountId);
+    return eventsSince(this.#db, since, types, max, livemode);
+  }
+
+  // ---- subscriptions, pushed by the control plane ----
+
+  async syncEndpoint(accountId: string, endpoint: WebhookEndpoint): Promise<void> {
+    this.#bind(accountId);
+    this.#subscriptions.upsert(endpoint, this.#head);
+  }
+
+  async removeEndpoint(accountId: string, endpointId: string, at: number): Promise<void> {
+    this.#bind(accountId);
+    this.#subscriptions.remove(endpointId, at);
+  }
+
+  // ---- the key authority ----
+
+  async register(key: AuthorityKey): Promise<void> {
+    this.#keys.write(key);
+  }
+
+  /** New key live and old key limited to `oldKeyRevokedAt`, in one transaction. */
+  async rotate(oldKeyId: string, replacement: AuthorityKey, oldKeyRevokedAt: number) {
+    const old = this.#keys.get(oldKeyId);
+    this.ctx.storage.transactionSync(() => {
+      this.#keys.write(replacement);
+      if (old) this.#keys.write({ ...old, revokedAt: oldKeyRevokedAt });
+    });
+    return { previousRevokedAt: old?.revokedAt ?? null, oldHash: old?.hash ?? null };
+  }
+
+  /** Compensation when the metadata write after a rotation fails. */
+  async undoRotate(oldKeyId: string, replacementKeyId: string, previousRevokedAt: number | null) {
+    const old = this.#keys.get(oldKeyId);
+    this.ctx.storage.transactionSync(() => {
+      if (old) this.#keys.write({ ...old, revokedAt: previousRevokedAt });
+      this.#keys.remove(replacementKeyId);
+    });
+  }
+
+  /** Idempotent; returns the key's hash so the caller can drop the KV route to it. */
+  async revoke(keyId: string, at: number): Promise<string | null> {
+    const key = this.#keys.get(keyId);
+    if (!key) return null;
+    if (key.revokedAt === null || key.revokedAt > at) this.#keys.write({ ...key, revokedAt: at });
+    return key.hash;
+  }
+
+  async unregister(keyId: string): Promise<void> {
+    this.#keys.remove(keyId);
+  }
+
+  /** Uses not yet flushed to D1, so listings are exact rather than a minute behind. */
+  async pendingLastUsed(): Promise<Record<string, number>> {
+    return this.#keys.pendingLastUsed();
+  }
+
+  /** Idempotent: writes whatever is pending (monotonically) and forgets it only once written. */
+  async flushLastUsed(): Promise<void> {
+    const pending = Object.entries(this.#keys.pendingLastUsed());
+    if (pending.length === 0) return;
+    this.#flushDueAt = null;
+    try {
+      await this.env.DB.batch(
+        pending.map(([keyId, at]) =>
+          this.env.DB.prepare(
+            "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?1) WHERE id = ?2",
+          ).bind(at, keyId),
+        ),
+      );
+      this.#keys.flushed(pending);
+    } catch (error) {
+      console.error(
+        JSON.stringify({ level: "error", msg: "last_used flush failed", error: String(error) }),
+      );
+    }
+  }
+
+  // ---- after the commit: hand-offs, fan-out, retention, all retried by the alarm ----
+
+  override async alarm(): Promise<void> {
+    this.#alarmAt = null;
+    if (this.#keys.hasUnflushedUse()) await this.flushLastUsed();
+    await this.settle();
+  }
+
+  /**
+   * Runs what is due now: carrier hand-offs, fan-out of the outbox, a refresh of subscriptions
+   * and the retention sweep when their time has come. What the alarm runs; tests call it too.
+   * Concurrent calls share one run.
+   */
+  settle(): Promise<void> {
+    if (this.#pump) {
+      this.#pumpAgain = true;
+      return this.#pump;
+    }
+    this.#pump = this.#runPump().finally(() => {
+      this.#pump = null;
+    });
+    return this.#pump;
+  }
+
+  async #runPump(): Promise<void> {
+    const started = Date.now();
+    try {
+      do {
+        this.#pumpAgain = false;
+        const now = this.clock.now();
+        await this.#refreshSubscriptions(now);
+        await this.#runHandoffs(now);
+        await this.#fanOut(now);
+        this.#retention(now);
+      } while (this.#pumpAgain && Date.now() - started < PUMP_BUDGET_MS);
+    } finally {
+      await this.#arm();
+    }
+  }
+
+  async #runHandoffs(now: number): Promise<void> {
+    const accountId = this.#accountId;
+    if (!accountId) return;
+    const due = dueTasks(this.#db, now);
+    const deps = { env: this.#env(), config: this.settings, now: () => this.clock.now() };
+    const answers = await Promise.all(
+      due.map(async (task) => ({
+        task,
+        answer: await handOff(
+          this.#db,
+          carrierFor(deps, accountId, task.livemode),
+          accountId,
+          task,
+        ),
+      })),
+    );
+    for (const { task, answer } of answers) {
+      this.#commit(() =>
+        recordHandoff(this.#context(task.livemode, this.clock.now()), task, answer),
+      );
+    }
+  }
+
+  async #fanOut(now: number): Promise<void> {
+    for (;;) {
+      const { handovers, more } = planFanout(this.#db, this.#subscriptions, this.#head, now);
+      if (handovers.length === 0) return;
+      await handOver(handovers, (endpointId) => endpointObject(this.env, endpointId), {
+        advance: (endpointId, upTo) => this.#subscriptions.advance(endpointId, upTo),
+        fail: (endpointId, error) => {
+          const failures = (this.#subscriptions.get(endpointId)?.failures ?? 0) + 1;
+          this.#subscriptions.fail(endpointId, fanoutRetryAt(failures, this.clock.now()));
+          console.error(
+            JSON.stringify({
+              level: "warn",
+              msg: "fan-out failed",
+              endpointId,
+              error: String(error),
+            }),
+          );
+        },
+      });
+      if (!more) return;
+    }
+  }
+
+  async #refreshSubscriptions(now: number): Promise<void> {
+    if (!this.#accountId || now - this.#lastRefreshAt < SUBSCRIPTION_REFRESH_MS) return;
+    if (this.#subscriptions.live().every((sub) => sub.cursor >= this.#head) && this.#lastRefreshAt)
+      return;
+    try {
+      const rows = await database(this.env.DB)
+        .select()
+        .from(webhookEndpoints)
+        .where(eq(webhookEndpoints.accountId, this.#accountId));
+      this.#subscriptions.reconcile(rows, this.#head, now);
+      this.#subscriptions.forgetTombstones(now - TOMBSTONE_TTL_MS);
+      this.#lastRefreshAt = now;
+    } catch (error) {
+      console.error(
+        JSON.stringify({ level: "warn", msg: "subscription refresh failed", error: String(error) }),
+      );
+    }
+  }
+
+  #retention(now: number): void {
+    if (now - this.#lastSweepAt < RETENTION_SWEEP_MS) return;
+    const floor = Math.min(this.#head, ...this.#subscriptions.live().map((sub) => sub.cursor));
+    const { more } = sweep(this.#db, now, this.settings.retentionDays, floor);
+    // A full batch sweeps again on the next run instead of waiting an hour.
+    this.#lastSweepAt = more ? now - RETENTION_SWEEP_MS : now;
+    if (more) this.#pumpAgain = true;
+  }
+
+  /** One alarm at the earliest thing due; skipped when an earlier one is already armed. */
+  async #arm(): Promise<void> {
+    const now = this.clock.now();
+    const wall = Date.now();
+    const candidates: number[] = [];
+    const task = nextTaskAt(this.#db);
+    if (task !== null) candidates.push(wall + Math.max(0, task - now));
+    for (const sub of this.#subscriptions.live()) {
+      if (sub.cursor < this.#head) {
+        candidates.push(
+          sub.retryAt === null ? wall + OUTBOX_SAFETY_MS : wall + Math.max(0, sub.retryAt - now),
+        );
+      }
+    }
+    if (this.#keys.hasUnflushedUse()) {
+      this.#flushDueAt ??= wall + LAST_USED_FLUSH_MS;
+      candidates.push(this.#flushDueAt);
+    }
+    if (this.#head > 0) candidates.push(wall + RETENTION_SWEEP_MS);
+    if (candidates.length === 0) return;
+    const at = Math.max(wall, Math.min(...candidates));
+    if (
+      this.#alarmAt !== undefined &&
+      this.#alarmAt !== null &&
+      this.#alarmAt <= at &&
+      this.#alarmAt > wall
+    )
+      return;
+    this.#alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  // ---- helpers ----
+
+  #env(): Env {
+    return { ...this.env, ...this.envOverrides } as Env;
+  }
+
+  /** Runs `change` in one storage transaction; afterwards the pump hands its effects on. */
+  #commit<T>(change: () => T): T {
+    const result = this.ctx.storage.transactionSync(change);
+    this.#head = headSeq(this.#db);
+    if (this.autoPump) void this.settle();
+    else void this.#arm();
+    return result;
+  }
+
+  #context(livemode: boolean, now: number): LedgerContext {
+    const accountId = this.#accountId ?? "";
+    const ids = timeOrderedIds({ now: () => now });
+    return {
+      db: this.#db,
+      accountId,
+      livemode,
+      now,
+      ids,
+      config: this.settings,
+      emit: (type: EventType, data: unknown) =>
+        appendEvent(this.#db, this.#subscriptions, {
+          id: ids.next("evt"),
+          accountId,
+          type,
+          livemode,
+          data,
+          now,
+        }),
+    };
+  }
+
+  #opEnv<N extends OpName>(
+    livemode: boolean,
+    bothModes: boolean,
+    request: LedgerRequest<N>,
+  ): OpEnv {
+    return {
+      ...this.#context(livemode, request.now),
+      carrier: carrierNameFor(this.#env(), livemode),
+      bothModes,
+      credentialKind: request.credential.kind,
+    };
+  }
+
+  #authenticate<N extends OpName>(request: LedgerRequest<N>) {
+    const credential = request.credential;
+    if (credential.kind === "session") {
+      return { livemode: credential.livemode, bothModes: credential.bothModes };
+    }
+    const verdict = this.#keys.authorize(
+      credential.keyId,
+      credential.hash,
+      request.now,
+      credential.limitPerMinute,
+    );
+    if (!verdict.ok) throw authorizationError(verdict);
+    const scope = OPERATIONS[request.op].scope;
+    if (!verdict.scopes.includes(scope)) {
+      throw new ApiError("insufficient_scope", `This API key lacks the \`${scope}\` scope.`, {
+        details: { missing_scope: scope },
+      });
+    }
+    if (this.#flushDueAt === null) void this.#arm();
+    return { livemode: verdict.environment === "production", bothModes: false };
+  }
+
+  /** One account's object never serves another account. */
+  #bind(accountId: string): void {
+    if (this.#accountId === accountId) return;
+    if (this.#accountId !== null)
+      throw new Error("account object addressed with another account id");
+    this.#db.insert(meta).values({ key: "account_id", value: accountId }).run();
+    this.#accountId = accountId;
+  }
+}

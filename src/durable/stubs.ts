@@ -1,0 +1,28 @@
+import type { AccountObject } from "./account-object";
+import type { CarrierSimulator } from "./carrier-simulator";
+import type { WebhookEndpointObject } from "./webhook-endpoint";
+
+/**
+ * Typed stub getters. Domain code reaches an object through these (`import type` only), so no
+ * module imports a Durable Object class at runtime except the worker entry: no import circles.
+ */
+export const accountObject = (env: Env, accountId: string): DurableObjectStub<AccountObject> =>
+  env.ACCOUNT.get(env.ACCOUNT.idFromName(accountId)) as DurableObjectStub<AccountObject>;
+
+export const endpointObject = (
+  env: Env,
+  endpointId: string,
+): DurableObjectStub<WebhookEndpointObject> =>
+  env.WEBHOOK_ENDPOINT.get(
+    env.WEBHOOK_ENDPOINT.idFromName(endpointId),
+  ) as DurableObjectStub<WebhookEndpointObject>;
+
+/** The simulated carrier network, one object per account and mode. */
+export const carrierSimulatorStub = (
+  env: Env,
+  accountId: string,
+  livemode: boolean,
+): DurableObjectStub<CarrierSimulator> =>
+  env.CARRIER_SIMULATOR.get(
+    env.CARRIER_SIMULATOR.idFromName(`${accountId}:${livemode ? "live" : "test"}`),
+  ) as DurableObjectStub<CarrierSimulator>;

@@ -1,0 +1,102 @@
+import { and, asc, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { buildEnvelope, type EventEnvelope, type EventType } from "../events/catalog";
+import { events, type LedgerEvent } from "../storage/account/schema";
+import type { LedgerDb } from "./db";
+import type { SubscriptionSet } from "./subscriptions";
+
+/**
+ * Appends one event to the outbox (the events table) inside the caller's transaction. The
+ * endpoints it goes to are decided here, from the subscriptions this object keeps, so the commit
+ * alone fixes who receives it and fan-out only has to catch up.
+ */
+export function appendEvent(
+  db: LedgerDb,
+  subscriptions: SubscriptionSet,
+  input: {
+    id: string;
+    accountId: string;
+    type: EventType;
+    livemode: boolean;
+    data: unknown;
+    now: number;
+  },
+): EventEnvelope {
+  const envelope = buildEnvelope({
+    id: input.id,
+    type: input.type,
+    createdAt: input.now,
+    accountId: input.accountId,
+    livemode: input.livemode,
+    data: input.data,
+  });
+  db.insert(events)
+    .values({
+      id: envelope.id,
+      type: input.type,
+      livemode: input.livemode,
+      payload: JSON.stringify(envelope),
+      endpointIds: subscriptions.matching(input.type),
+      createdAt: input.now,
+    })
+    .run();
+  return envelope;
+}
+
+export const headSeq = (db: LedgerDb): number =>
+  db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
+
+/** The outbox after `cursor`, oldest first, for fan-out. */
+export const eventsAfter = (db: LedgerDb, cursor: number, limit: number): LedgerEvent[] =>
+  db
+    .select()
+    .from(events)
+    .where(gt(events.seq, cursor))
+    .orderBy(asc(events.seq))
+    .limit(limit)
+    .all();
+
+export const findEvent = (db: LedgerDb, id: string): LedgerEvent | undefined =>
+  db.select().from(events).where(eq(events.id, id)).get();
+
+/** Newest first; `livemode` undefined lists both modes (the dashboard). */
+export const listEvents = (
+  db: LedgerDb,
+  filter: { type?: string | undefined; livemode?: boolean | undefined },
+  limit: number,
+  cursor?: string,
+): LedgerEvent[] =>
+  db
+    .select()
+    .from(events)
+    .where(
+      and(
+        filter.livemode === undefined ? undefined : eq(events.livemode, filter.livemode),
+        filter.type ? eq(events.type, filter.type) : undefined,
+        cursor ? lt(events.id, cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(limit + 1)
+    .all();
+
+/** Oldest first, for replay; bounded so one request cannot load an account's whole history. */
+export const eventsSince = (
+  db: LedgerDb,
+  since: number,
+  types: string[],
+  max: number,
+  livemode?: boolean,
+): LedgerEvent[] =>
+  db
+    .select()
+    .from(events)
+    .where(
+      and(
+        gte(events.createdAt, since),
+        livemode === undefined ? undefined : eq(events.livemode, livemode),
+        inArray(events.type, types),
+      ),
+    )
+    .orderBy(asc(events.seq))
+    .limit(max)
+    .all();
