@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { carrierFor, carrierNameFor } from "../carrier/select";
+import type { Carrier } from "../carrier/types";
 import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
@@ -15,7 +16,7 @@ import {
 import { completeCall as completeCallIn } from "../ledger/calls";
 import type { LedgerContext } from "./../ledger/context";
 import { type LedgerDb, openLedgerDb } from "../ledger/db";
-import { fanoutRetryAt, handOver, planFanout } from "../ledger/dispatch";
+import { type EndpointQueue, fanoutRetryAt, handOver, planFanout } from "../ledger/dispatch";
 import { dueTasks, handOff, nextTaskAt, recordHandoff } from "../ledger/handoff";
 import { findStored, type IdempotencyClaim, store } from "../ledger/idempotency";
 import {
@@ -87,6 +88,15 @@ export class AccountObject extends DurableObject<Env> {
   autoPump = true;
   /** Tests point the carrier at a fake (Twilio settings) without changing the whole suite's env. */
   envOverrides: Record<string, unknown> = {};
+  /** Fault injection for tests: each runs where its name says and may throw. */
+  faults: {
+    /** Inside every commit's transaction, after the change: a throw rolls the whole commit back. */
+    inCommit?: () => void;
+    /** In place of the endpoint objects during fan-out. */
+    endpointQueue?: (endpointId: string) => EndpointQueue;
+    /** In place of the carrier during hand-off. */
+    carrier?: (livemode: boolean) => Carrier;
+  } = {};
 
   #db!: LedgerDb;
   #keys!: KeyAuthority;
@@ -237,12 +247,19 @@ export class AccountObject extends DurableObject<Env> {
 
   // ---- the key authority ----
 
-  async register(key: AuthorityKey): Promise<void> {
+  async register(accountId: string, key: AuthorityKey): Promise<void> {
+    this.#bind(accountId);
     this.#keys.write(key);
   }
 
   /** New key live and old key limited to `oldKeyRevokedAt`, in one transaction. */
-  async rotate(oldKeyId: string, replacement: AuthorityKey, oldKeyRevokedAt: number) {
+  async rotate(
+    accountId: string,
+    oldKeyId: string,
+    replacement: AuthorityKey,
+    oldKeyRevokedAt: number,
+  ) {
+    this.#bind(accountId);
     const old = this.#keys.get(oldKeyId);
     this.ctx.storage.transactionSync(() => {
       this.#keys.write(replacement);
@@ -348,7 +365,7 @@ export class AccountObject extends DurableObject<Env> {
         task,
         answer: await handOff(
           this.#db,
-          carrierFor(deps, accountId, task.livemode),
+          this.faults.carrier?.(task.livemode) ?? carrierFor(deps, accountId, task.livemode),
           accountId,
           task,
         ),
@@ -365,7 +382,9 @@ export class AccountObject extends DurableObject<Env> {
     for (;;) {
       const { handovers, more } = planFanout(this.#db, this.#subscriptions, this.#head, now);
       if (handovers.length === 0) return;
-      await handOver(handovers, (endpointId) => endpointObject(this.env, endpointId), {
+      const queueFor = (endpointId: string): EndpointQueue =>
+        this.faults.endpointQueue?.(endpointId) ?? endpointObject(this.env, endpointId);
+      await handOver(handovers, queueFor, {
         advance: (endpointId, upTo) => this.#subscriptions.advance(endpointId, upTo),
         fail: (endpointId, error) => {
           const failures = (this.#subscriptions.get(endpointId)?.failures ?? 0) + 1;
@@ -452,7 +471,11 @@ export class AccountObject extends DurableObject<Env> {
 
   /** Runs `change` in one storage transaction; afterwards the pump hands its effects on. */
   #commit<T>(change: () => T): T {
-    const result = this.ctx.storage.transactionSync(change);
+    const result = this.ctx.storage.transactionSync(() => {
+      const value = change();
+      this.faults.inCommit?.();
+      return value;
+    });
     this.#head = headSeq(this.#db);
     if (this.autoPump) void this.settle();
     else void this.#arm();

@@ -106,15 +106,33 @@ export async function callLedger<N extends OpName>(
         requestHash: await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(input)}`),
       }
     : undefined;
-  // The stub's inferred return type flattens the union; the object returns a LedgerResponse.
-  const answer = (await accountObject(c.env, accountId).execute({
-    accountId,
-    credential,
-    now: c.get("services").clock.now(),
-    op,
-    input,
-    idempotency,
-  })) as LedgerResponse;
+  let answer: LedgerResponse;
+  try {
+    // The stub's inferred return type flattens the union; the object returns a LedgerResponse.
+    answer = (await accountObject(c.env, accountId).execute({
+      accountId,
+      credential,
+      now: c.get("services").clock.now(),
+      op,
+      input,
+      idempotency,
+    })) as LedgerResponse;
+  } catch (error) {
+    // The object is overloaded, restarting or its storage failed: nothing was committed (the
+    // commit is one transaction), so the client may simply retry, with the same Idempotency-Key.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "account object call failed",
+        request_id: c.get("requestId"),
+        op,
+        error: String(error),
+      }),
+    );
+    throw new ApiError("unavailable", "The account's data is briefly unavailable; retry shortly.", {
+      headers: { "Retry-After": "1" },
+    });
+  }
   // The key has now been checked by its authority: later error handling must not check it again.
   c.set("keyClaim", undefined);
   if (!answer.ok) {

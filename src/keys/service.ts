@@ -91,7 +91,7 @@ export async function createKey(
   const minted = await mint(deps, actor.accountId, input.environment);
   const row = newRow(actor, minted, input, now, null);
   const authority = authorityFor(deps.env, actor.accountId);
-  await authority.register(authorityKey(row, minted.hash));
+  await authority.register(actor.accountId, authorityKey(row, minted.hash));
   try {
     await deps.db.batch([
       deps.db.insert(apiKeys).values(row),
@@ -201,7 +201,12 @@ export async function rotateKey(
     old.id,
   );
   const authority = authorityFor(deps.env, actor.accountId);
-  const rotated = await authority.rotate(old.id, authorityKey(row, minted.hash), oldEndsAt);
+  const rotated = await authority.rotate(
+    actor.accountId,
+    old.id,
+    authorityKey(row, minted.hash),
+    oldEndsAt,
+  );
   try {
     await deps.db.batch([
       deps.db.insert(apiKeys).values(row),
