@@ -5,56 +5,29 @@ import type { Carrier } from "../carrier/types";
 import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
-import { ApiError } from "../errors";
 import type { EventType } from "../events/catalog";
-import {
-  type AuthorityKey,
-  type AuthorizeResult,
-  authorizationError,
-  KeyAuthority,
-} from "../ledger/authority";
+import { type AuthorityKey, type AuthorizeResult, KeyAuthority } from "../ledger/authority";
 import { completeCall as completeCallIn } from "../ledger/calls";
-import type { LedgerContext } from "./../ledger/context";
+import type { LedgerContext } from "../ledger/context";
 import { type LedgerDb, openLedgerDb } from "../ledger/db";
-import { type EndpointQueue, fanoutRetryAt, handOver, planFanout } from "../ledger/dispatch";
-import { dueTasks, handOff, nextTaskAt, recordHandoff } from "../ledger/handoff";
-import { findStored, type IdempotencyClaim, store } from "../ledger/idempotency";
+import type { EndpointQueue } from "../ledger/dispatch";
+import { type Acting, executeOperation } from "../ledger/execute";
+import { nextTaskAt } from "../ledger/handoff";
 import {
   applyReceipt as applyReceiptIn,
   receiveInbound as receiveInboundIn,
 } from "../ledger/messages";
-import { OPERATIONS, type OpEnv, type OpInput, type OpName } from "../ledger/operations";
+import type { OpEnv, OpName } from "../ledger/operations";
 import { appendEvent, eventsSince, findEvent, headSeq } from "../ledger/outbox";
+import type { LedgerRequest, LedgerResponse } from "../ledger/protocol";
+import { fanOut, type PumpHost, refreshSubscriptions, runHandoffs } from "../ledger/pump";
 import { RETENTION_SWEEP_MS, sweep } from "../ledger/retention";
+import { nextAlarmAt } from "../ledger/schedule";
 import { SubscriptionSet } from "../ledger/subscriptions";
 import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
 import { meta } from "../storage/account/schema";
 import { endpointObject } from "./stubs";
-
-/** How a caller proved itself; sessions were verified by the worker (D1), keys are checked here. */
-export type LedgerCredential =
-  | { kind: "api_key"; keyId: string; hash: string; limitPerMinute: number }
-  | { kind: "session"; livemode: boolean; bothModes: boolean };
-
-export interface LedgerRequest<N extends OpName> {
-  accountId: string;
-  credential: LedgerCredential;
-  now: number;
-  op: N;
-  input: OpInput<N>;
-  idempotency?: IdempotencyClaim | undefined;
-}
-
-export type LedgerError = {
-  code: ApiError["code"];
-  message: string;
-  details?: unknown;
-  headers?: Record<string, string>;
-};
-export type LedgerResponse =
-  | { ok: true; status: number; body: string; replayed: boolean; livemode: boolean }
-  | { ok: false; error: LedgerError };
 
 /** last_used_at is aggregated in memory and written to D1 at most this often. */
 export const LAST_USED_FLUSH_MS = 60_000;
@@ -65,13 +38,6 @@ const OUTBOX_SAFETY_MS = 2_000;
 /** One pump run (hand-offs + fan-out rounds) stops after this long and re-arms. */
 const PUMP_BUDGET_MS = 5_000;
 const TOMBSTONE_TTL_MS = 24 * 60 * 60 * 1000;
-
-const toError = (error: ApiError): LedgerError => ({
-  code: error.code,
-  message: error.message,
-  ...(error.details === undefined ? {} : { details: error.details }),
-  ...(Object.keys(error.headers).length ? { headers: error.headers } : {}),
-});
 
 /**
  * One object per account (SPEC §11): the key authority, the account's messages, calls, contacts,
@@ -108,6 +74,7 @@ export class AccountObject extends DurableObject<Env> {
   #alarmAt: number | null | undefined = undefined;
   #lastSweepAt = 0;
   #lastRefreshAt = 0;
+  #appendedSinceRefresh = false;
   /** When unflushed last-use times are written to D1 (null: nothing pending). */
   #flushDueAt: number | null = null;
 
@@ -128,40 +95,19 @@ export class AccountObject extends DurableObject<Env> {
   // ---- the API: one call per request, authentication included ----
 
   async execute<N extends OpName>(request: LedgerRequest<N>): Promise<LedgerResponse> {
-    try {
-      this.#bind(request.accountId);
-      const { livemode, bothModes } = this.#authenticate(request);
-      const operation = OPERATIONS[request.op];
-      const run = () => {
-        const env = this.#opEnv(livemode, bothModes, request);
-        const result = operation.run(env, request.input as never);
-        return { status: result.status, body: JSON.stringify(result.body) };
-      };
-      if (!operation.writes) return { ok: true, ...run(), replayed: false, livemode };
-      const claim = request.idempotency;
-      if (claim) {
-        const stored = findStored(this.#db, livemode, claim, request.now);
-        if (stored) return { ok: true, ...stored, replayed: true, livemode };
-      }
-      try {
-        const response = this.#commit(() => {
-          const result = run();
-          if (claim) store(this.#db, livemode, claim, result, request.now);
-          return result;
-        });
-        return { ok: true, ...response, replayed: false, livemode };
-      } catch (error) {
-        // A refusal is an answer too: a retry with the same key gets it again (Stripe's rule).
-        if (claim && error instanceof ApiError) {
-          const body = JSON.stringify({ error: toError(error) });
-          store(this.#db, livemode, claim, { status: error.status, body }, request.now);
-        }
-        throw error;
-      }
-    } catch (error) {
-      if (error instanceof ApiError) return { ok: false, error: toError(error) };
-      throw error;
-    }
+    this.#bind(request.accountId);
+    const answer = executeOperation(
+      {
+        db: this.#db,
+        keys: this.#keys,
+        commit: (change) => this.#commit(change),
+        opEnv: (acting, req) => this.#opEnv(acting, req),
+      },
+      request as LedgerRequest<OpName>,
+    );
+    // A key's first use since the last flush arms the alarm that writes last_used_at to D1.
+    if (this.#flushDueAt === null && this.#keys.hasUnflushedUse()) await this.#arm();
+    return answer;
   }
 
   /** For routes that are not ledger operations (they still need the key checked). */
@@ -345,9 +291,11 @@ export class AccountObject extends DurableObject<Env> {
       do {
         this.#pumpAgain = false;
         const now = this.clock.now();
-        await this.#refreshSubscriptions(now);
-        await this.#runHandoffs(now);
-        await this.#fanOut(now);
+        const host = this.#pumpHost();
+        if (!host) return;
+        await this.#refresh(now);
+        await runHandoffs(host, now);
+        await fanOut(host, now);
         this.#retention(now);
       } while (this.#pumpAgain && Date.now() - started < PUMP_BUDGET_MS);
     } finally {
@@ -355,70 +303,38 @@ export class AccountObject extends DurableObject<Env> {
     }
   }
 
-  async #runHandoffs(now: number): Promise<void> {
+  #pumpHost(): PumpHost | null {
     const accountId = this.#accountId;
-    if (!accountId) return;
-    const due = dueTasks(this.#db, now);
+    if (!accountId) return null;
     const deps = { env: this.#env(), config: this.settings, now: () => this.clock.now() };
-    const answers = await Promise.all(
-      due.map(async (task) => ({
-        task,
-        answer: await handOff(
-          this.#db,
-          this.faults.carrier?.(task.livemode) ?? carrierFor(deps, accountId, task.livemode),
-          accountId,
-          task,
-        ),
-      })),
-    );
-    for (const { task, answer } of answers) {
-      this.#commit(() =>
-        recordHandoff(this.#context(task.livemode, this.clock.now()), task, answer),
-      );
-    }
+    return {
+      db: this.#db,
+      subscriptions: this.#subscriptions,
+      accountId,
+      head: () => this.#head,
+      now: () => this.clock.now(),
+      carrierFor: (livemode) =>
+        this.faults.carrier?.(livemode) ?? carrierFor(deps, accountId, livemode),
+      queueFor: (endpointId) =>
+        this.faults.endpointQueue?.(endpointId) ?? endpointObject(this.env, endpointId),
+      commit: (change) => this.#commit(change),
+      context: (livemode, now) => this.#context(livemode, now),
+    };
   }
 
-  async #fanOut(now: number): Promise<void> {
-    for (;;) {
-      const { handovers, more } = planFanout(this.#db, this.#subscriptions, this.#head, now);
-      if (handovers.length === 0) return;
-      const queueFor = (endpointId: string): EndpointQueue =>
-        this.faults.endpointQueue?.(endpointId) ?? endpointObject(this.env, endpointId);
-      await handOver(handovers, queueFor, {
-        advance: (endpointId, upTo) => this.#subscriptions.advance(endpointId, upTo),
-        fail: (endpointId, error) => {
-          const failures = (this.#subscriptions.get(endpointId)?.failures ?? 0) + 1;
-          this.#subscriptions.fail(endpointId, fanoutRetryAt(failures, this.clock.now()));
-          console.error(
-            JSON.stringify({
-              level: "warn",
-              msg: "fan-out failed",
-              endpointId,
-              error: String(error),
-            }),
-          );
-        },
-      });
-      if (!more) return;
-    }
-  }
-
-  async #refreshSubscriptions(now: number): Promise<void> {
-    if (!this.#accountId || now - this.#lastRefreshAt < SUBSCRIPTION_REFRESH_MS) return;
-    if (this.#subscriptions.live().every((sub) => sub.cursor >= this.#head) && this.#lastRefreshAt)
-      return;
-    try {
-      const rows = await database(this.env.DB)
+  /** While events flow, D1's endpoint list replaces the pushed subscriptions now and then. */
+  async #refresh(now: number): Promise<void> {
+    const accountId = this.#accountId;
+    if (!accountId || (this.#lastRefreshAt !== 0 && !this.#appendedSinceRefresh)) return;
+    if (now - this.#lastRefreshAt < SUBSCRIPTION_REFRESH_MS) return;
+    const load = () =>
+      database(this.env.DB)
         .select()
         .from(webhookEndpoints)
-        .where(eq(webhookEndpoints.accountId, this.#accountId));
-      this.#subscriptions.reconcile(rows, this.#head, now);
-      this.#subscriptions.forgetTombstones(now - TOMBSTONE_TTL_MS);
+        .where(eq(webhookEndpoints.accountId, accountId));
+    if (await refreshSubscriptions(this.#subscriptions, load, this.#head, now, TOMBSTONE_TTL_MS)) {
       this.#lastRefreshAt = now;
-    } catch (error) {
-      console.error(
-        JSON.stringify({ level: "warn", msg: "subscription refresh failed", error: String(error) }),
-      );
+      this.#appendedSinceRefresh = false;
     }
   }
 
@@ -435,30 +351,20 @@ export class AccountObject extends DurableObject<Env> {
   async #arm(): Promise<void> {
     const now = this.clock.now();
     const wall = Date.now();
-    const candidates: number[] = [];
-    const task = nextTaskAt(this.#db);
-    if (task !== null) candidates.push(wall + Math.max(0, task - now));
-    for (const sub of this.#subscriptions.live()) {
-      if (sub.cursor < this.#head) {
-        candidates.push(
-          sub.retryAt === null ? wall + OUTBOX_SAFETY_MS : wall + Math.max(0, sub.retryAt - now),
-        );
-      }
-    }
-    if (this.#keys.hasUnflushedUse()) {
-      this.#flushDueAt ??= wall + LAST_USED_FLUSH_MS;
-      candidates.push(this.#flushDueAt);
-    }
-    if (this.#head > 0) candidates.push(wall + RETENTION_SWEEP_MS);
-    if (candidates.length === 0) return;
-    const at = Math.max(wall, Math.min(...candidates));
-    if (
-      this.#alarmAt !== undefined &&
-      this.#alarmAt !== null &&
-      this.#alarmAt <= at &&
-      this.#alarmAt > wall
-    )
-      return;
+    if (this.#keys.hasUnflushedUse()) this.#flushDueAt ??= wall + LAST_USED_FLUSH_MS;
+    const at = nextAlarmAt({
+      now,
+      wall,
+      nextTaskAt: nextTaskAt(this.#db),
+      subscriptions: this.#subscriptions.live(),
+      head: this.#head,
+      flushDueAt: this.#flushDueAt,
+      sweepDueAt: this.#head > 0 ? this.#lastSweepAt + RETENTION_SWEEP_MS : null,
+      outboxSafetyMs: OUTBOX_SAFETY_MS,
+    });
+    if (at === null) return;
+    const armed = this.#alarmAt;
+    if (armed !== undefined && armed !== null && armed <= at && armed > wall) return;
     this.#alarmAt = at;
     await this.ctx.storage.setAlarm(at);
   }
@@ -476,7 +382,9 @@ export class AccountObject extends DurableObject<Env> {
       this.faults.inCommit?.();
       return value;
     });
-    this.#head = headSeq(this.#db);
+    const head = headSeq(this.#db);
+    if (head !== this.#head) this.#appendedSinceRefresh = true;
+    this.#head = head;
     if (this.autoPump) void this.settle();
     else void this.#arm();
     return result;
@@ -504,39 +412,14 @@ export class AccountObject extends DurableObject<Env> {
     };
   }
 
-  #opEnv<N extends OpName>(
-    livemode: boolean,
-    bothModes: boolean,
-    request: LedgerRequest<N>,
-  ): OpEnv {
+  #opEnv(acting: Acting, request: LedgerRequest<OpName>): OpEnv {
+    const { livemode, bothModes } = acting;
     return {
       ...this.#context(livemode, request.now),
       carrier: carrierNameFor(this.#env(), livemode),
       bothModes,
       credentialKind: request.credential.kind,
     };
-  }
-
-  #authenticate<N extends OpName>(request: LedgerRequest<N>) {
-    const credential = request.credential;
-    if (credential.kind === "session") {
-      return { livemode: credential.livemode, bothModes: credential.bothModes };
-    }
-    const verdict = this.#keys.authorize(
-      credential.keyId,
-      credential.hash,
-      request.now,
-      credential.limitPerMinute,
-    );
-    if (!verdict.ok) throw authorizationError(verdict);
-    const scope = OPERATIONS[request.op].scope;
-    if (!verdict.scopes.includes(scope)) {
-      throw new ApiError("insufficient_scope", `This API key lacks the \`${scope}\` scope.`, {
-        details: { missing_scope: scope },
-      });
-    }
-    if (this.#flushDueAt === null) void this.#arm();
-    return { livemode: verdict.environment === "production", bothModes: false };
   }
 
   /** One account's object never serves another account. */

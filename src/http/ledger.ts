@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { LedgerCredential, LedgerResponse } from "../durable/account-object";
 import { accountObject } from "../durable/stubs";
 import { ApiError } from "../errors";
 import type { OpInput, OpName } from "../ledger/operations";
+import type { LedgerCredential, LedgerResponse } from "../ledger/protocol";
 import { sha256Hex } from "../lib/crypto";
 import type { AppEnv } from "./context";
 

@@ -1,9 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { AccountObject, LedgerResponse } from "../../src/durable/account-object";
+import type { AccountObject } from "../../src/durable/account-object";
 import { accountObject } from "../../src/durable/stubs";
 import type { EventEnvelope, EventType } from "../../src/events/catalog";
 import { EVENT_CATALOG } from "../../src/events/catalog";
+import type { LedgerResponse } from "../../src/ledger/protocol";
 
 /** A fresh stub each time: stubs die with the object when a test aborts it. */
 export const accountStub = (accountId: string) => accountObject(env, accountId);
