@@ -5,6 +5,7 @@ import { authenticate } from "./http/auth";
 import { parseJsonBody } from "./http/body";
 import type { AppEnv } from "./http/context";
 import { onError, onNotFound } from "./http/errors";
+import { openApiDocument, openApiRoute } from "./http/openapi";
 import { createRouter } from "./http/router";
 import { accountRoutes } from "./routes/account";
 import { apiKeyRoutes } from "./routes/api-keys";
@@ -89,15 +90,12 @@ export function createApp(options: AppOptions = {}) {
     name: "sb_session",
     description: "The dashboard session cookie, set by signup and login.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Switchboard API",
-      version: API_VERSION,
-      description:
-        "API keys, webhooks, messages, calls and contacts for the Switchboard messaging platform. Errors are always `{error:{code,message,details}}`.",
-    },
-    security: [{ apiKey: [] }, { session: [] }],
+  // Serialised once too: the document is immutable after the first build.
+  let openApiJson: string | undefined;
+  app.openAPIRegistry.registerPath(openApiRoute);
+  app.get(openApiRoute.path, (c) => {
+    openApiJson ??= JSON.stringify(openApiDocument(app, API_VERSION));
+    return c.body(openApiJson, 200, { "Content-Type": "application/json; charset=UTF-8" });
   });
 
   app.route("/", uiRoutes);

@@ -24,8 +24,11 @@ const Whoami = z
 const accountRoute = createRoute({
   method: "get",
   path: "/v1/account",
-  tags: ["Auth"],
+  operationId: "getAccount",
+  tags: ["Account"],
   summary: "The account and credential a request authenticates as (any valid key or session)",
+  description:
+    "Works with any valid credential, so a client can check which account and mode (live or test) a key acts in.",
   responses: { 200: jsonContent(Whoami, "Who you are"), ...errorResponses(401, 429, 503) },
 });
 

@@ -75,8 +75,12 @@ const tags = ["API keys"];
 const createKeyRoute = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "createApiKey",
   tags,
   summary: "Create an API key (admin session); the secret is returned once",
+  description:
+    "Admin session only (a key cannot mint keys). `key` in the answer is the full secret and is never shown again; no `scopes` means every scope.",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: jsonBody(CreateKeyBody),
   responses: {
@@ -88,8 +92,12 @@ const createKeyRoute = createRoute({
 const listKeysRoute = createRoute({
   method: "get",
   path: "/v1/api-keys",
+  operationId: "listApiKeys",
   tags,
   summary: "List the account's live API keys, newest first",
+  description:
+    "Metadata only: prefix, masked secret, scopes, last use and whether rotation is due (older than 90 days).",
+  security: [{ session: [] }],
   middleware: [requireSession] as const,
   request: { query: PageQuery },
   responses: {
@@ -101,8 +109,11 @@ const listKeysRoute = createRoute({
 const getKeyRoute = createRoute({
   method: "get",
   path: "/v1/api-keys/{id}",
+  operationId: "getApiKey",
   tags,
   summary: "Retrieve an API key's metadata",
+  description: "Metadata only; the secret is never retrievable after creation.",
+  security: [{ session: [] }],
   middleware: [requireSession] as const,
   request: { params: idParam("key") },
   responses: { 200: jsonContent(ApiKeySchema, "The key"), ...errorResponses(401, 403, 404) },
@@ -111,8 +122,12 @@ const getKeyRoute = createRoute({
 const rotateKeyRoute = createRoute({
   method: "post",
   path: "/v1/api-keys/{id}/rotate",
+  operationId: "rotateApiKey",
   tags,
   summary: "Rotate: a new secret now; the old one stops at once or after a grace period",
+  description:
+    "Admins only. Returns the new secret once; the old one stops at once unless `grace_period_seconds` (up to 86400) keeps it working for a while.",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: { params: idParam("key"), ...jsonBody(RotateBody) },
   responses: {
@@ -124,8 +139,11 @@ const rotateKeyRoute = createRoute({
 const revokeKeyRoute = createRoute({
   method: "delete",
   path: "/v1/api-keys/{id}",
+  operationId: "revokeApiKey",
   tags,
   summary: "Revoke an API key: every later request with it gets 401",
+  description: "Admins only. Revocation is global and immediate.",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: { params: idParam("key") },
   responses: {

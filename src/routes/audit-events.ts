@@ -19,8 +19,11 @@ const AuditEventSchema = z
 const listAuditRoute = createRoute({
   method: "get",
   path: "/v1/audit-events",
+  operationId: "listAuditEvents",
   tags: ["Audit"],
   summary: "Who created, rotated and revoked which key, newest first (admin)",
+  description: "Admin session only; paginated.",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: { query: PageQuery },
   responses: {

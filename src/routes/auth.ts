@@ -15,34 +15,45 @@ const Me = z.object({ user: UserSchema, account: AccountSchema }).openapi("Me");
 const signupRoute = createRoute({
   method: "post",
   path: "/v1/auth/signup",
+  operationId: "signUp",
   tags: ["Auth"],
   summary: "Create an account and its first admin, and log in",
+  description:
+    "Creates the account and its first admin and sets the `sb_session` cookie. Refused with 403 when `SIGNUP=closed`; limited per client IP (429).",
+  security: [],
   request: jsonBody(
     z.object({ account_name: z.string().trim().min(1).max(100), email: Email, password: Password }),
   ),
   responses: {
     201: jsonContent(Me, "Account created; the session cookie is set"),
-    ...errorResponses(400, 403, 409, 413, 415, 422),
+    ...errorResponses(400, 403, 409, 413, 415, 422, 429),
   },
 });
 
 const loginRoute = createRoute({
   method: "post",
   path: "/v1/auth/login",
+  operationId: "logIn",
   tags: ["Auth"],
   summary: "Log in with email and password",
+  description:
+    "Sets the `sb_session` cookie. Failed attempts are limited per client IP and per e-mail (429 with Retry-After).",
+  security: [],
   request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) })),
   responses: {
     200: jsonContent(Me, "Logged in; the session cookie is set"),
-    ...errorResponses(400, 401, 413, 415, 422),
+    ...errorResponses(400, 401, 413, 415, 422, 429),
   },
 });
 
 const logoutRoute = createRoute({
   method: "post",
   path: "/v1/auth/logout",
+  operationId: "logOut",
   tags: ["Auth"],
   summary: "End the current session",
+  description: "Deletes the session and clears its cookie.",
+  security: [{ session: [] }],
   middleware: [requireSession] as const,
   responses: { 204: { description: "Logged out" }, ...errorResponses(401, 403) },
 });
@@ -50,8 +61,11 @@ const logoutRoute = createRoute({
 const meRoute = createRoute({
   method: "get",
   path: "/v1/me",
+  operationId: "getMe",
   tags: ["Auth"],
   summary: "The logged-in user and their account",
+  description: "Dashboard sessions only; an API key asks `GET /v1/account` instead.",
+  security: [{ session: [] }],
   middleware: [requireSession] as const,
   responses: { 200: jsonContent(Me, "The current user"), ...errorResponses(401, 403) },
 });

@@ -26,8 +26,11 @@ const CallSchema = z
 const startRoute = createRoute({
   method: "post",
   path: "/v1/calls",
+  operationId: "createCall",
   tags,
   summary: "Trigger a call (`queued`, then `in-progress`); completion fires `phone_call.completed`",
+  description:
+    "Needs `calls:write`. Answers 202 at once; the outcome arrives as `phone_call.completed`.",
   middleware: [requireScope("calls:write")] as const,
   request: {
     headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
@@ -42,8 +45,10 @@ const startRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/calls",
+  operationId: "listCalls",
   tags,
   summary: "List calls, newest first",
+  description: "Needs `calls:read`.",
   middleware: [requireScope("calls:read")] as const,
   request: { query: PageQuery.extend({ status: CallStatus.optional() }) },
   responses: {
@@ -55,8 +60,10 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/calls/{id}",
+  operationId: "getCall",
   tags,
   summary: "Retrieve a call",
+  description: "Needs `calls:read`.",
   middleware: [requireScope("calls:read")] as const,
   request: { params: idParam("call") },
   responses: { 200: jsonContent(CallSchema, "The call"), ...errorResponses(401, 403, 404, 429) },

@@ -134,6 +134,7 @@ const signatureHeader = z.object({
 const messageStatusRoute = createRoute({
   method: "post",
   path: "/carrier/twilio/{account_id}/messages/{message_id}/status",
+  operationId: "receiveTwilioMessageStatus",
   tags,
   summary: "Twilio message status callback (signed with X-Twilio-Signature)",
   description:
@@ -154,6 +155,7 @@ const messageStatusRoute = createRoute({
 const callStatusRoute = createRoute({
   method: "post",
   path: "/carrier/twilio/{account_id}/calls/{call_id}/status",
+  operationId: "receiveTwilioCallStatus",
   tags,
   summary: "Twilio call status callback (signed with X-Twilio-Signature)",
   description:
@@ -174,6 +176,7 @@ const callStatusRoute = createRoute({
 const inboundRoute = createRoute({
   method: "post",
   path: "/carrier/twilio/{account_id}/inbound",
+  operationId: "receiveTwilioInboundMessage",
   tags,
   summary: "Twilio inbound SMS webhook (signed with X-Twilio-Signature)",
   description:

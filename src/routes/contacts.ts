@@ -34,8 +34,10 @@ const keyHeader = { headers: z.object({ "idempotency-key": z.string().max(255).o
 const createContactRoute = createRoute({
   method: "post",
   path: "/v1/contacts",
+  operationId: "createContact",
   tags,
   summary: "Create a contact (fires `contact.created`)",
+  description: "Needs `contacts:write`. A phone number already stored for the account is a 409.",
   middleware: [write] as const,
   request: {
     ...keyHeader,
@@ -50,8 +52,10 @@ const createContactRoute = createRoute({
 const listContactsRoute = createRoute({
   method: "get",
   path: "/v1/contacts",
+  operationId: "listContacts",
   tags,
   summary: "List contacts, newest first",
+  description: "Needs `contacts:read`.",
   middleware: [read] as const,
   request: {
     query: PageQuery.extend({
@@ -68,8 +72,10 @@ const listContactsRoute = createRoute({
 const getContactRoute = createRoute({
   method: "get",
   path: "/v1/contacts/{id}",
+  operationId: "getContact",
   tags,
   summary: "Retrieve a contact",
+  description: "Needs `contacts:read`.",
   middleware: [read] as const,
   request: { params: idParam("ct") },
   responses: {
@@ -81,8 +87,11 @@ const getContactRoute = createRoute({
 const updateContactRoute = createRoute({
   method: "patch",
   path: "/v1/contacts/{id}",
+  operationId: "updateContact",
   tags,
   summary: "Update a contact (tag changes fire `contact.tag_changed`)",
+  description:
+    "Needs `contacts:write`. Opt-out state changes only through opt-out/opt-in or STOP/START.",
   middleware: [write] as const,
   request: {
     params: idParam("ct"),
@@ -99,8 +108,10 @@ const updateContactRoute = createRoute({
 const deleteContactRoute = createRoute({
   method: "delete",
   path: "/v1/contacts/{id}",
+  operationId: "deleteContact",
   tags,
   summary: "Delete a contact",
+  description: "Needs `contacts:write`.",
   middleware: [write] as const,
   request: { params: idParam("ct") },
   responses: {
@@ -113,11 +124,14 @@ const optRoute = (action: "opt-out" | "opt-in") =>
   createRoute({
     method: "post",
     path: `/v1/contacts/{id}/${action}`,
+    operationId: action === "opt-out" ? "optOutContact" : "optInContact",
     tags,
     summary:
       action === "opt-out"
         ? "Opt a contact out of messages (fires `contact.opted_out`)"
         : "Opt a contact back in (fires `contact.opted_in`)",
+    description:
+      "Needs `contacts:write`. Has the same effect as the contact texting STOP or START; repeating it changes nothing.",
     middleware: [write] as const,
     request: { params: idParam("ct"), ...keyHeader },
     responses: {

@@ -33,8 +33,11 @@ const DeliverySchema = z
 const deliveriesRoute = createRoute({
   method: "get",
   path: "/v1/webhooks/{id}/deliveries",
+  operationId: "listWebhookDeliveries",
   tags,
   summary: "The endpoint's attempt log, newest first",
+  description:
+    "Needs `webhooks:read`. One row per attempt: event, attempt number, status code, duration, error and the first KiB of the answer.",
   middleware: [requireScope("webhooks:read")] as const,
   request: {
     params: idParam("we"),
@@ -49,8 +52,11 @@ const deliveriesRoute = createRoute({
 const replayRoute = createRoute({
   method: "post",
   path: "/v1/webhooks/{id}/replay",
+  operationId: "replayWebhook",
   tags,
   summary: "Re-send every subscribed event since a time (oldest first)",
+  description:
+    "Needs `webhooks:write`. Queues again every event since `since` that the endpoint subscribes to; receivers dedupe on the unchanged event ids.",
   middleware: [requireScope("webhooks:write")] as const,
   request: {
     params: idParam("we"),
@@ -71,8 +77,10 @@ const replayRoute = createRoute({
 const redeliverRoute = createRoute({
   method: "post",
   path: "/v1/events/{id}/redeliver",
+  operationId: "redeliverEvent",
   tags: ["Events"],
   summary: "Send one event again, to one endpoint or to every endpoint it went to",
+  description: "Needs `webhooks:write`. The event keeps its id.",
   middleware: [requireScope("webhooks:write")] as const,
   request: {
     params: idParam("evt"),

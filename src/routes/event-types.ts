@@ -18,8 +18,12 @@ const EventTypeSchema = z
 const listEventTypesRoute = createRoute({
   method: "get",
   path: "/v1/event-types",
-  tags: ["Webhooks"],
+  operationId: "listEventTypes",
+  tags: ["Events"],
   summary: "The event catalog: every type with a description, data schema and sample payload",
+  description:
+    "Public: the same catalog the dashboard shows, with each type's data schema and a sample envelope.",
+  security: [],
   responses: {
     200: jsonContent(
       z.object({ data: z.array(EventTypeSchema), has_more: z.boolean(), next_cursor: z.null() }),

@@ -33,8 +33,10 @@ const EventDeliverySchema = z.object({
 const listEventsRoute = createRoute({
   method: "get",
   path: "/v1/events",
+  operationId: "listEvents",
   tags,
   summary: "Events, newest first (test keys see test events, live keys live ones)",
+  description: "Needs `events:read`; filter by `type`.",
   middleware: [requireScope("events:read")] as const,
   request: { query: PageQuery.extend({ type: z.enum(EVENT_TYPES).optional() }) },
   responses: {
@@ -46,8 +48,10 @@ const listEventsRoute = createRoute({
 const getEventRoute = createRoute({
   method: "get",
   path: "/v1/events/{id}",
+  operationId: "getEvent",
   tags,
   summary: "One event with its delivery status at every endpoint it went to",
+  description: "Needs `events:read`.",
   middleware: [requireScope("events:read")] as const,
   request: { params: idParam("evt") },
   responses: {
@@ -59,8 +63,11 @@ const getEventRoute = createRoute({
 const triggerRoute = createRoute({
   method: "post",
   path: "/v1/test-helpers/events",
+  operationId: "createTestEvent",
   tags: ["Test helpers"],
   summary: "Publish a sample event through the real delivery pipeline (test mode only)",
+  description:
+    "Test keys only (403 otherwise). Stores a sample event of the given type and fans it out to subscribed endpoints like a real one.",
   middleware: [requireScope("webhooks:write")] as const,
   request: {
     ...jsonBody(

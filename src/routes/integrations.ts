@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../errors";
 import { principalOf, requireScope } from "../http/auth";
 import type { AppEnv } from "../http/context";
 import { endpointDeps } from "../http/deps";
-import { createRouter, errorResponses, jsonContent } from "../http/router";
+import { createRouter, errorResponses } from "../http/router";
 import { PageQuery, toPage } from "../lib/pagination";
 import type { EndpointInput } from "../webhooks/endpoints";
 import {
@@ -47,6 +47,11 @@ const body = <T extends z.ZodType>(schema: T) => ({
     content: { "application/json": { schema }, [TEXTUS_MEDIA_TYPE]: { schema } },
     required: true,
   },
+});
+/** Success bodies come in TextUs's media type when `Accept` asks for it, plain JSON otherwise. */
+const textusContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema }, [TEXTUS_MEDIA_TYPE]: { schema } },
 });
 const IntegrationList = z.object({
   data: z.array(IntegrationSchema),
@@ -94,23 +99,29 @@ function enabledEvents(
   return events as EndpointInput["events"];
 }
 
-function register(router: OpenAPIHono<AppEnv>, prefix: string) {
-  const tags = ["Integrations (TextUs-compatible)"];
+/** `noun` keeps operationIds unique across the two prefixes (`createIntegration`, `createAccountIntegration`). */
+function register(router: OpenAPIHono<AppEnv>, prefix: string, noun: string) {
+  const tags = ["Integrations"];
   const collection = `${prefix}/integrations`;
   const item = `${collection}/{id}`;
   const replace = (method: "put" | "patch") =>
     createRoute({
       method,
       path: item,
+      operationId: `${method === "put" ? "replace" : "update"}${noun}`,
       tags,
       summary: method === "put" ? "Replace an integration" : "Update an integration",
+      description:
+        method === "put"
+          ? "Needs `webhooks:write`. The whole seed 003 body: an omitted `active`, `settings.actions` or `config.clientSecret` returns to its default."
+          : "Needs `webhooks:write`. Only the fields given change; `settings.actions` merges into the current subscriptions.",
       middleware: [write] as const,
       request: {
         params: SlugIdParam,
         ...body(method === "put" ? IntegrationBody : IntegrationPatch),
       },
       responses: {
-        200: jsonContent(IntegrationSchema, "The integration"),
+        200: textusContent(IntegrationSchema, "The integration"),
         ...errorResponses(400, 401, 403, 404, 413, 422, 429),
       },
     });
@@ -120,12 +131,15 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       createRoute({
         method: "post",
         path: collection,
+        operationId: `create${noun}`,
         tags,
         summary: "Register a webhook integration (seed 003's body, accepted as-is)",
+        description:
+          "Needs `webhooks:write`. The body is parsed as JSON whatever its Content-Type says (seed 003's curl labels it form-urlencoded). Creates a webhook endpoint that `/v1/webhooks` also shows.",
         middleware: [write] as const,
         request: { params: SlugParam, ...body(IntegrationBody) },
         responses: {
-          201: jsonContent(IntegrationSchema, "The integration, with its webhook secret"),
+          201: textusContent(IntegrationSchema, "The integration, with its webhook secret"),
           ...errorResponses(400, 401, 403, 404, 413, 422, 429),
         },
       }),
@@ -155,12 +169,15 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       createRoute({
         method: "get",
         path: collection,
+        operationId: `list${noun}s`,
         tags,
         summary: "List integrations",
+        description:
+          "Needs `webhooks:read`; every webhook endpoint of the account, in the integration shape.",
         middleware: [read] as const,
         request: { params: SlugParam, query: PageQuery },
         responses: {
-          200: jsonContent(IntegrationList, "A page of integrations"),
+          200: textusContent(IntegrationList, "A page of integrations"),
           ...errorResponses(401, 403, 404, 422, 429),
         },
       }),
@@ -179,12 +196,14 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       createRoute({
         method: "get",
         path: item,
+        operationId: `get${noun}`,
         tags,
         summary: "Retrieve an integration",
+        description: "Needs `webhooks:read`.",
         middleware: [read] as const,
         request: { params: SlugIdParam },
         responses: {
-          200: jsonContent(IntegrationSchema, "The integration"),
+          200: textusContent(IntegrationSchema, "The integration"),
           ...errorResponses(401, 403, 404, 429),
         },
       }),
@@ -245,12 +264,14 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
       createRoute({
         method: "delete",
         path: item,
+        operationId: `delete${noun}`,
         tags,
         summary: "Delete an integration",
+        description: "Needs `webhooks:write`; deletes the webhook endpoint behind it.",
         middleware: [write] as const,
         request: { params: SlugIdParam },
         responses: {
-          200: jsonContent(z.object({ id: z.string(), deleted: z.literal(true) }), "Deleted"),
+          200: textusContent(z.object({ id: z.string(), deleted: z.literal(true) }), "Deleted"),
           ...errorResponses(401, 403, 404, 429),
         },
       }),
@@ -266,7 +287,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string) {
 /** `/{slug}/integrations` as in seed 003, and the same under `/v1/accounts/{slug}`. */
 export function integrationRoutes() {
   const router = createRouter();
-  register(router, "/v1/accounts/{slug}");
-  register(router, "/{slug}");
+  register(router, "/v1/accounts/{slug}", "AccountIntegration");
+  register(router, "/{slug}", "Integration");
   return router;
 }

@@ -36,6 +36,7 @@ const idempotencyHeader = z.object({
 const sendRoute = createRoute({
   method: "post",
   path: "/v1/messages",
+  operationId: "sendMessage",
   tags,
   summary: "Send an SMS",
   description:
@@ -68,8 +69,10 @@ const sendRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/messages",
+  operationId: "listMessages",
   tags,
   summary: "List messages, newest first",
+  description: "Needs `messages:read`. Test keys see test messages, live keys live ones.",
   middleware: [requireScope("messages:read")] as const,
   request: {
     query: PageQuery.extend({
@@ -87,8 +90,10 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/messages/{id}",
+  operationId: "getMessage",
   tags,
   summary: "Retrieve a message",
+  description: "Needs `messages:read`.",
   middleware: [requireScope("messages:read")] as const,
   request: { params: idParam("msg") },
   responses: {

@@ -17,8 +17,11 @@ const NotificationSchema = z
 const listNotificationsRoute = createRoute({
   method: "get",
   path: "/v1/notifications",
-  tags: ["Webhooks"],
+  operationId: "listNotifications",
+  tags: ["Notifications"],
   summary: "Endpoint failure and recovery notices, newest first",
+  description:
+    "Needs `webhooks:read`. One notice per transition (failed, recovered, disabled); admins are also e-mailed.",
   middleware: [requireScope("webhooks:read")] as const,
   request: { query: PageQuery },
   responses: {

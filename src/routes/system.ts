@@ -11,8 +11,12 @@ const Health = z.object({
 const healthRoute = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getHealth",
   tags: ["System"],
   summary: "Liveness for load balancers",
+  description:
+    "Answers 200 while the worker can serve and 503 when a required secret (the API key pepper) is missing. No credentials needed.",
+  security: [],
   responses: {
     200: jsonContent(Health, "The worker is serving"),
     503: jsonContent(Health, "Misconfigured: a required secret is missing"),

@@ -8,6 +8,7 @@ import { MessageSchema } from "./messages";
 const inboundRoute = createRoute({
   method: "post",
   path: "/v1/test-helpers/inbound-messages",
+  operationId: "createTestInboundMessage",
   tags: ["Test helpers"],
   summary: "Make the simulated carrier deliver an inbound SMS (test keys only)",
   description:

@@ -11,8 +11,11 @@ const Role = z.enum(["admin", "member"]);
 const createUserRoute = createRoute({
   method: "post",
   path: "/v1/users",
+  operationId: "createUser",
   tags: ["Users"],
   summary: "Add a user to the account (admin)",
+  description: "Admins only, from a session. The new user logs in with the given password.",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: jsonBody(z.object({ email: Email, role: Role, password: Password })),
   responses: {
@@ -24,8 +27,11 @@ const createUserRoute = createRoute({
 const listUsersRoute = createRoute({
   method: "get",
   path: "/v1/users",
+  operationId: "listUsers",
   tags: ["Users"],
   summary: "List the account's users, newest first",
+  description: "Any logged-in user of the account; paginated with `limit` and `cursor`.",
+  security: [{ session: [] }],
   middleware: [requireSession] as const,
   request: { query: PageQuery },
   responses: {
@@ -37,8 +43,11 @@ const listUsersRoute = createRoute({
 const updateUserRoute = createRoute({
   method: "patch",
   path: "/v1/users/{id}",
+  operationId: "updateUser",
   tags: ["Users"],
   summary: "Change a user's role (admin)",
+  description: "Admins only. The last admin of an account cannot be demoted (409).",
+  security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: { params: idParam("usr"), ...jsonBody(z.object({ role: Role })) },
   responses: {

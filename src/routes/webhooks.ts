@@ -93,8 +93,11 @@ const write = requireScope("webhooks:write");
 const createWebhookRoute = createRoute({
   method: "post",
   path: "/v1/webhooks",
+  operationId: "createWebhook",
   tags,
   summary: "Add a webhook endpoint",
+  description:
+    "Needs `webhooks:write`. The answer carries the signing `secret` (`whsec_…` unless you gave one). The URL must be public `https://`.",
   middleware: [write] as const,
   request: jsonBody(CreateBody),
   responses: {
@@ -106,8 +109,10 @@ const createWebhookRoute = createRoute({
 const listWebhooksRoute = createRoute({
   method: "get",
   path: "/v1/webhooks",
+  operationId: "listWebhooks",
   tags,
   summary: "List webhook endpoints, newest first",
+  description: "Needs `webhooks:read`; each endpoint with its live status and pending count.",
   middleware: [read] as const,
   request: { query: PageQuery },
   responses: {
@@ -119,8 +124,10 @@ const listWebhooksRoute = createRoute({
 const getWebhookRoute = createRoute({
   method: "get",
   path: "/v1/webhooks/{id}",
+  operationId: "getWebhook",
   tags,
   summary: "Retrieve a webhook endpoint with its delivery status",
+  description: "Needs `webhooks:read`. `status` is `active`, `retrying`, `failed` or `disabled`.",
   middleware: [read] as const,
   request: { params: idParam("we") },
   responses: {
@@ -132,8 +139,11 @@ const getWebhookRoute = createRoute({
 const updateWebhookRoute = createRoute({
   method: "patch",
   path: "/v1/webhooks/{id}",
+  operationId: "updateWebhook",
   tags,
   summary: "Update a webhook endpoint",
+  description:
+    "Needs `webhooks:write`. Any settings change of a `failed` endpoint retries its oldest pending event at once.",
   middleware: [write] as const,
   request: { params: idParam("we"), ...jsonBody(UpdateBody) },
   responses: {
@@ -145,8 +155,10 @@ const updateWebhookRoute = createRoute({
 const deleteWebhookRoute = createRoute({
   method: "delete",
   path: "/v1/webhooks/{id}",
+  operationId: "deleteWebhook",
   tags,
   summary: "Delete a webhook endpoint",
+  description: "Needs `webhooks:write`. Pending deliveries of the endpoint are dropped.",
   middleware: [write] as const,
   request: { params: idParam("we") },
   responses: {
@@ -158,8 +170,11 @@ const deleteWebhookRoute = createRoute({
 const revealSecretRoute = createRoute({
   method: "get",
   path: "/v1/webhooks/{id}/secret",
+  operationId: "getWebhookSecret",
   tags,
   summary: "Reveal the signing secret (admin or webhooks:write)",
+  description:
+    "Needs `webhooks:write`: the signing secret is as sensitive as the ability to change the endpoint.",
   middleware: [write] as const,
   request: { params: idParam("we") },
   responses: {
@@ -174,8 +189,11 @@ const revealSecretRoute = createRoute({
 const rotateSecretRoute = createRoute({
   method: "post",
   path: "/v1/webhooks/{id}/rotate-secret",
+  operationId: "rotateWebhookSecret",
   tags,
   summary: "New signing secret; the old one also signs until the grace period ends",
+  description:
+    "Needs `webhooks:write`. During the grace period every delivery carries both signatures.",
   middleware: [write] as const,
   request: {
     params: idParam("we"),
@@ -200,8 +218,11 @@ const rotateSecretRoute = createRoute({
 const testWebhookRoute = createRoute({
   method: "post",
   path: "/v1/webhooks/{id}/test",
+  operationId: "testWebhook",
   tags,
   summary: "Send a signed sample event now and report the response",
+  description:
+    "Needs `webhooks:write`. Sends a sample of `event_type` synchronously and returns the receiver's status, duration and body excerpt; nothing is queued or retried.",
   middleware: [write] as const,
   request: { params: idParam("we"), ...jsonBody(z.strictObject({ event_type: EventTypeEnum })) },
   responses: {
