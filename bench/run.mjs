@@ -8,7 +8,10 @@
 // of the same runtime (bench/ceiling, a bare fetch loop under its own wrangler dev) and delivery
 // throughput/latency with 1 and 100 endpoints, publish-paced and as a drain; c. a 10,000-event
 // backlog drained after recovery (nothing lost, nothing out of order); d. linear costs: fan-out to
-// 1/10/50 endpoints and backlogs of 1,000/5,000/10,000.
+// 1/10/50 endpoints and backlogs of 1,000/5,000/10,000. Issue 9 (real sends through
+// POST /v1/messages, bench/scenarios/): api (send vs healthz req/s at c=16), send-fanout (send time
+// with 100 endpoints vs 1), latency (send -> message.sent received, spaced and burst), accounts
+// (cost per event at 1/100/1,000 accounts).
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -20,6 +23,10 @@ import { newAccountWithTestKey } from "../test/e2e/lib/api.mjs";
 import { root, startStandaloneWorker, startWrangler } from "../test/e2e/lib/wrangler.mjs";
 import { fmt, jsonClient, now, pool, round, sleep, summarize, waitUntil } from "./lib.mjs";
 import { startBenchReceiver } from "./receiver.mjs";
+import { benchAccounts, reportAccounts } from "./scenarios/accounts.mjs";
+import { benchApi, reportApi } from "./scenarios/api.mjs";
+import { benchLatency, reportLatency } from "./scenarios/latency.mjs";
+import { benchSendFanout, reportSendFanout } from "./scenarios/send-fanout.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,8 +69,40 @@ const config = {
   ),
   publishConcurrency: Math.max(1, envNum("BENCH_PUBLISH_CONCURRENCY", 8)),
   failedRetryIntervalMs: Math.max(1, envNum("BENCH_FAILED_RETRY_INTERVAL_MS", 500)),
-  maxMinutes: envNum("BENCH_MAX_MINUTES", 25),
-  // Comma-separated subset of: auth, ceiling, throughput, fanout, backlog, extra (default: all).
+  // Issue 9 scenarios (bench/scenarios/).
+  api: {
+    concurrency: Math.max(1, envNum("BENCH_API_CONCURRENCY", 16)),
+    windowMs: Math.max(500, envNum("BENCH_API_WINDOW_MS", 3000)),
+    rounds: scaled("BENCH_API_ROUNDS", 6, 2),
+  },
+  sendFanout: {
+    sends: scaled("BENCH_SEND_FANOUT_SENDS", 60, 10),
+    warmup: 3,
+    pauseMs: Math.max(0, envNum("BENCH_SEND_FANOUT_PAUSE_MS", 300)),
+    endpoints: Math.max(2, envNum("BENCH_SEND_FANOUT_ENDPOINTS", 100)),
+  },
+  latency: {
+    spacedSends: scaled("BENCH_LATENCY_SENDS", 200, 20),
+    spacingMs: Math.max(0, envNum("BENCH_LATENCY_SPACING_MS", 50)),
+    burstSends: scaled("BENCH_LATENCY_BURST", 500, 50),
+    burstConcurrency: Math.max(1, envNum("BENCH_LATENCY_BURST_CONCURRENCY", 16)),
+  },
+  accounts: {
+    sizes: [
+      ...new Set(
+        envList("BENCH_ACCOUNTS", [1, 100, 1000]).map((size) =>
+          Math.max(1, Math.round(size * SCALE)),
+        ),
+      ),
+    ],
+    messages: scaled("BENCH_ACCOUNTS_MESSAGES", 1000, 20),
+    concurrency: Math.max(1, envNum("BENCH_ACCOUNTS_CONCURRENCY", 8)),
+    setupConcurrency: Math.max(1, envNum("BENCH_SIGNUP_CONCURRENCY", 4)),
+    setupBudgetSeconds: Math.max(10, envNum("BENCH_SIGNUP_BUDGET_SECONDS", 300)),
+  },
+  maxMinutes: envNum("BENCH_MAX_MINUTES", 45),
+  // Comma-separated subset of: auth, ceiling, throughput, fanout, backlog, extra, api, send-fanout,
+  // latency, accounts (default: all).
   only: (process.env.BENCH_ONLY ?? "")
     .split(",")
     .map((part) => part.trim())
@@ -75,6 +114,8 @@ const EVENT_TYPE = "message.sent";
 const baseVars = {
   ALLOW_PRIVATE_WEBHOOK_URLS: "true",
   SIGNUP: "open",
+  // The accounts scenario signs up to 1,000 accounts from one IP (SPEC §6's var; a no-op if unused).
+  SIGNUPS_PER_HOUR_PER_IP: "1000000",
   // The bench sends far more than the contract's 6,000 requests/minute with one key.
   API_KEY_RATE_LIMIT_PER_MINUTE: "1000000000",
   FAILED_RETRY_INTERVAL_MS: String(config.failedRetryIntervalMs),
@@ -853,6 +894,10 @@ function report(results) {
       out("     (linear = the cost grows by the same factor as the size; ms/event stays flat)");
     }
   }
+  if (phase.api) reportApi(phase.api, out);
+  if (phase.send_fanout) reportSendFanout(phase.send_fanout, out);
+  if (phase.latency) reportLatency(phase.latency, out);
+  if (phase.accounts) reportAccounts(phase.accounts, out);
   out("=".repeat(100));
   return lines.join("\n");
 }
@@ -932,6 +977,20 @@ async function main() {
     }
   }
 
+  // Issue 9: real sends through POST /v1/messages (bench/scenarios/).
+  const ctx = {
+    config,
+    log,
+    receiver,
+    baseUrl: () => wrangler.baseUrl,
+    freshAccount,
+    deliveryTimeoutMs,
+  };
+  if (enabled("api")) phase.api = await benchApi(ctx);
+  if (enabled("send-fanout")) phase.send_fanout = await benchSendFanout(ctx);
+  if (enabled("latency")) phase.latency = await benchLatency(ctx);
+  if (enabled("accounts")) phase.accounts = await benchAccounts(ctx);
+
   for (const inFlight of enabled("extra") ? config.extraInFlight : []) {
     if (inFlight === config.inFlight) continue;
     const extra = { in_flight: inFlight, fanout_concurrency: fanoutConcurrency, throughput: [] };
@@ -962,7 +1021,11 @@ async function main() {
     (p) =>
       p.throughput.every((t) => t.complete) && (!p.drain || (p.drain.complete && !p.drain.lost)),
   );
-  return backlogOk && throughputOk ? 0 : 1;
+  const sendsOk =
+    (!phase.send_fanout || phase.send_fanout.deliveries.complete) &&
+    (!phase.latency || phase.latency.burst.deliveries.complete) &&
+    (!phase.accounts || phase.accounts.complete);
+  return backlogOk && throughputOk && sendsOk ? 0 : 1;
 }
 
 let exitCode = 1;
