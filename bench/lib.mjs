@@ -51,7 +51,7 @@ export function jsonClient(baseUrl, { key = null } = {}) {
 /**
  * Closed-loop load: `agent.maxSockets` keep-alive node:http loops against `baseUrl` for `ms`, each
  * sending `next()` = `{ method, path, headers, body }` again as soon as the previous answer is read.
- * Returns `{ requests, ok, errors, errorStatuses, ms, per_second, latencies }`; `ok` counts answers with
+ * Returns `{ requests, ok, errors, errorStatuses, firstError, ms, per_second, latencies }`; `ok` counts answers with
  * `okStatus(status)`, `errors` the rest (connection errors included), and the rate counts `ok`.
  */
 export async function httpLoad(baseUrl, { agent, ms, next, okStatus }) {
@@ -73,18 +73,27 @@ export async function httpLoad(baseUrl, { agent, ms, next, okStatus }) {
               : { ...headers, "content-length": Buffer.byteLength(body) },
         },
         (res) => {
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode, ms: performance.now() - start }));
+          let text = "";
+          // Only an error's body is kept (its start), for the report.
+          res.on("data", (chunk) => {
+            if (res.statusCode >= 300 && text.length < 500) text += chunk;
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode, ms: performance.now() - start, text }),
+          );
         },
       );
       req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
-      req.on("error", () => resolve({ status: 0, ms: performance.now() - start }));
+      req.on("error", (error) =>
+        resolve({ status: 0, ms: performance.now() - start, text: error.message }),
+      );
       req.end(body);
     });
   const latencies = [];
   let ok = 0;
   let errors = 0;
   const errorStatuses = {};
+  let firstError = null;
   const start = performance.now();
   const deadline = start + ms;
   await Promise.all(
@@ -97,6 +106,7 @@ export async function httpLoad(baseUrl, { agent, ms, next, okStatus }) {
         } else {
           errors += 1;
           errorStatuses[result.status] = (errorStatuses[result.status] ?? 0) + 1;
+          firstError ??= `${result.status} ${result.text.slice(0, 300)}`;
         }
       }
     }),
@@ -107,6 +117,7 @@ export async function httpLoad(baseUrl, { agent, ms, next, okStatus }) {
     ok,
     errors,
     errorStatuses,
+    firstError,
     ms: elapsed,
     per_second: (ok / elapsed) * 1000,
     latencies,

@@ -26,6 +26,7 @@ import { startBenchReceiver } from "./receiver.mjs";
 import { benchAccounts, reportAccounts } from "./scenarios/accounts.mjs";
 import { benchApi, reportApi } from "./scenarios/api.mjs";
 import { benchLatency, reportLatency } from "./scenarios/latency.mjs";
+import { MESSAGE_EVENTS } from "./scenarios/messages.mjs";
 import { benchSendFanout, reportSendFanout } from "./scenarios/send-fanout.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,7 +70,11 @@ const config = {
   ),
   publishConcurrency: Math.max(1, envNum("BENCH_PUBLISH_CONCURRENCY", 8)),
   failedRetryIntervalMs: Math.max(1, envNum("BENCH_FAILED_RETRY_INTERVAL_MS", 500)),
-  // Issue 9 scenarios (bench/scenarios/).
+  // Issue 9 scenarios (bench/scenarios/). The event types their endpoints subscribe to.
+  messageEvents: (process.env.BENCH_MESSAGE_EVENTS ?? MESSAGE_EVENTS.join(","))
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
   api: {
     concurrency: Math.max(1, envNum("BENCH_API_CONCURRENCY", 16)),
     windowMs: Math.max(500, envNum("BENCH_API_WINDOW_MS", 3000)),
@@ -718,7 +723,7 @@ function report(results) {
   out("Switchboard benchmark (npm run bench)");
   out("=".repeat(100));
   out(
-    `machine: ${results.machine.cpus} x ${results.machine.cpu_model}; node ${results.machine.node}; load before ${results.machine.loadavg_before.map((v) => v.toFixed(2)).join(" ")}`,
+    `machine: ${results.machine.cpus} x ${results.machine.cpu_model}; node ${results.machine.node}; load before ${results.machine.loadavg_before.map((v) => v.toFixed(2)).join(" ")}, after ${results.machine.loadavg_after.map((v) => v.toFixed(2)).join(" ")}`,
   );
   out(
     `runtime: wrangler dev (local workerd), fresh --persist-to state; scale ${config.scale}; total ${fmt(results.total_seconds, 1)} s`,
@@ -726,6 +731,12 @@ function report(results) {
   out(
     `vars: ENDPOINT_MAX_IN_FLIGHT=${phase.in_flight} FAILED_RETRY_INTERVAL_MS=${config.failedRetryIntervalMs} RETRY_BASE_MS=200 API_KEY_RATE_LIMIT_PER_MINUTE=1e9; client publish concurrency ${config.publishConcurrency}`,
   );
+
+  if (phase.api || phase.send_fanout || phase.latency || phase.accounts) {
+    out(
+      `issue 9 scenarios: endpoints subscribe to ${config.messageEvents.join(", ")}; CARRIER_DELAY_MS default (1000)`,
+    );
+  }
 
   const auth = phase.auth;
   if (auth) {
@@ -985,6 +996,10 @@ async function main() {
     baseUrl: () => wrangler.baseUrl,
     freshAccount,
     deliveryTimeoutMs,
+    /** Throws once wrangler dev has exited, so a crash fails the run at once (with its log). */
+    assertAlive: () => {
+      if (wrangler.exited) throw new Error("wrangler dev exited during the run");
+    },
   };
   if (enabled("api")) phase.api = await benchApi(ctx);
   if (enabled("send-fanout")) phase.send_fanout = await benchSendFanout(ctx);
@@ -1000,6 +1015,7 @@ async function main() {
   }
 
   results.total_seconds = (Date.now() - startedAt) / 1000;
+  results.machine.loadavg_after = loadavg();
   const text = report(results);
   console.log(text);
   const file = join(here, "results.json");

@@ -5,7 +5,7 @@
 // bench waits (bounded) for that window's deliveries, so the next window starts on a quiet machine.
 import http from "node:http";
 import { fmt, httpLoad, now, summarize } from "../lib.mjs";
-import { deliveryLog, nextTo, subscribe } from "./messages.mjs";
+import { deliveryLog, describeDeliveries, nextTo, subscribe } from "./messages.mjs";
 
 const is2xx = (status) => status >= 200 && status < 300;
 
@@ -46,9 +46,10 @@ export async function benchApi(ctx) {
       next: routes[name].next,
       okStatus: is2xx,
     });
+    ctx.assertAlive();
     if (result.errors > 0) {
       ctx.log(
-        `api: ${name} window had ${result.errors} errors ${JSON.stringify(result.errorStatuses)}`,
+        `api: ${name} window had ${result.errors} errors ${JSON.stringify(result.errorStatuses)}; first: ${result.firstError}`,
       );
     }
     if (name === "send") {
@@ -76,6 +77,7 @@ export async function benchApi(ctx) {
       median_per_second: summarize(results.map((result) => result.per_second)).p50,
       requests: results.reduce((sum, result) => sum + result.ok, 0),
       errors: results.reduce((sum, result) => sum + result.errors, 0),
+      first_error: results.find((result) => result.firstError)?.firstError ?? null,
       latency_ms: summarize(results.flatMap((result) => result.latencies)),
     };
   }
@@ -117,6 +119,6 @@ export function reportApi(r, out) {
   );
   const d = r.deliveries;
   out(
-    `   deliveries (1 endpoint): message.sent ${d.sent_received}/${d.expected}, message.delivered ${d.delivered_received}/${d.expected}, duplicates ${d.duplicates}; wait after each send window p50 ${fmt(r.settle_after_send_window_ms.p50 / 1000, 2)} s`,
+    `   deliveries (1 endpoint): ${describeDeliveries(d)}; wait after each send window p50 ${fmt(r.settle_after_send_window_ms.p50 / 1000, 2)} s`,
   );
 }

@@ -6,6 +6,7 @@
 // its send by the envelope's `data.id` (the message id).
 import { now, pool, sleep, waitUntil } from "../lib.mjs";
 
+/** What the bench endpoints subscribe to unless BENCH_MESSAGE_EVENTS says otherwise. */
 export const MESSAGE_EVENTS = [
   "message.sent",
   "message.delivered",
@@ -17,14 +18,14 @@ let toCounter = 0;
 /** A distinct valid E.164 number per send (+1555…, never a simulated-carrier magic number). */
 export const nextTo = () => `+1555${String(++toCounter).padStart(7, "0")}`;
 
-/** Creates `count` endpoints subscribed to every message event, at the receiver's `pathFor(i)`. */
+/** Creates `count` endpoints subscribed to `config.messageEvents`, at the receiver's `pathFor(i)`. */
 export async function subscribe(ctx, api, count, pathFor) {
   const endpoints = [];
   await pool(count, 4, async (index) => {
     endpoints[index] = await api.expect(
       "POST",
       "/v1/webhooks",
-      { url: ctx.receiver.url(pathFor(index)), events: MESSAGE_EVENTS },
+      { url: ctx.receiver.url(pathFor(index)), events: ctx.config.messageEvents },
       201,
     );
   });
@@ -71,6 +72,8 @@ export async function sendMany(ctx, apiFor, count, concurrency, label) {
   return { sends: results.filter((result) => result.ok), failures: failed.length };
 }
 
+export const subscribesReceipts = (ctx) => ctx.config.messageEvents.includes("message.delivered");
+
 /**
  * Collects the receiver's 2xx deliveries under `prefix` (one scenario's endpoints), first receipt
  * per event id per endpoint. Only one log may be pulling at a time (`take()` empties the receiver).
@@ -109,6 +112,7 @@ export function deliveryLog(ctx, prefix) {
     async waitFor(type, expected, timeoutMs = ctx.deliveryTimeoutMs(expected)) {
       const done = await waitUntil(
         async () => {
+          ctx.assertAlive();
           await pull();
           return count(type) >= expected;
         },
@@ -122,15 +126,16 @@ export function deliveryLog(ctx, prefix) {
       return Boolean(done);
     },
     /**
-     * Waits for every `message.sent` delivery (the figure), then, shorter, for the follow-up
-     * `message.delivered` ones (the simulated carrier's receipts, CARRIER_DELAY_MS later) so the
-     * next measurement starts on a quiet machine. Returns the delivered/expected summary.
+     * Waits for every `message.sent` delivery (the figure), then, if the endpoints subscribe to
+     * them, shorter, for the follow-up `message.delivered` ones (the simulated carrier's receipts,
+     * CARRIER_DELAY_MS later) so the next measurement starts on a quiet machine. Returns the
+     * delivered/expected summary (`receipts_complete` null when receipts are not subscribed).
      */
     async settle(expected) {
       const complete = await this.waitFor("message.sent", expected);
-      const receipts = complete
-        ? await this.waitFor("message.delivered", expected, 30_000 + expected * 5)
-        : false;
+      const receipts = !subscribesReceipts(ctx)
+        ? null
+        : complete && (await this.waitFor("message.delivered", expected, 30_000 + expected * 5));
       await sleep(100);
       await pull();
       return {
@@ -161,3 +166,7 @@ export function sentLatencies(log, sends) {
   }
   return { fromSend, fromCreated };
 }
+
+/** "message.sent 100/100, message.delivered 100/100, duplicates 0" for a `settle()` summary. */
+export const describeDeliveries = (d) =>
+  `message.sent ${d.sent_received}/${d.expected}${d.complete ? "" : " (INCOMPLETE)"}, message.delivered ${d.receipts_complete === null ? "not subscribed" : `${d.delivered_received}/${d.expected}`}, duplicates ${d.duplicates}`;
