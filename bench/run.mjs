@@ -933,8 +933,11 @@ function roundDeep(value) {
   return value;
 }
 
+/** What has been measured so far (the failure path still reports it). */
+let results = null;
+
 async function main() {
-  const results = {
+  results = {
     started_at: new Date(startedAt).toISOString(),
     config,
     machine: {
@@ -1049,6 +1052,24 @@ try {
   exitCode = await main();
 } catch (error) {
   log(`failed: ${error.stack ?? error.message}`);
+  if (results) {
+    // The scenarios that finished before the failure; bench/results.json is left as it was.
+    results.failed = error.message;
+    results.total_seconds = (Date.now() - startedAt) / 1000;
+    results.machine.loadavg_after = loadavg();
+    const file = join(tmpdir(), "switchboard-bench-partial.json");
+    try {
+      const text = report(results);
+      console.log(text);
+      writeFileSync(
+        file,
+        `${JSON.stringify(roundDeep({ ...results, report: text.split("\n") }), null, 2)}\n`,
+      );
+      log(`partial results (the scenarios that finished) written to ${file}`);
+    } catch (reportError) {
+      log(`could not report the partial results: ${reportError.message}`);
+    }
+  }
   if (wrangler) {
     const file = join(tmpdir(), "switchboard-bench-wrangler.log");
     writeFileSync(file, wrangler.log(100_000));

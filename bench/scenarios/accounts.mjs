@@ -18,6 +18,7 @@ async function createAccounts(ctx, count, concurrency, budgetMs) {
   const deadline = start + budgetMs;
   await pool(count, concurrency, async (index) => {
     if (now() > deadline) return;
+    ctx.assertAlive();
     try {
       const t0 = now();
       const { api } = await ctx.freshAccount(`acct-${index}`);

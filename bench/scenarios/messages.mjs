@@ -60,6 +60,7 @@ export async function sendOne(api, label = "bench") {
 export async function sendMany(ctx, apiFor, count, concurrency, label) {
   const results = new Array(count);
   await pool(count, concurrency, async (index) => {
+    ctx.assertAlive();
     results[index] = { index, ...(await sendOne(apiFor(index), label)) };
   });
   const failed = results.filter((result) => !result.ok);

@@ -29,6 +29,7 @@ export async function benchSendFanout(ctx) {
   let failures = 0;
   let quietTimeouts = 0;
   for (let i = 0; i < (warmup + sends) * 2; i++) {
+    ctx.assertAlive();
     const side = sides[i % 2];
     const send = await sendOne(side.api, "fanout");
     if (!send.ok) {
