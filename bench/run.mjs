@@ -1007,7 +1007,11 @@ async function main() {
   if (enabled("api")) phase.api = await benchApi(ctx);
   if (enabled("send-fanout")) phase.send_fanout = await benchSendFanout(ctx);
   if (enabled("latency")) phase.latency = await benchLatency(ctx);
-  if (enabled("accounts")) phase.accounts = await benchAccounts(ctx);
+  if (enabled("accounts")) {
+    phase.accounts = await benchAccounts(ctx, (partial) => {
+      phase.accounts = partial;
+    });
+  }
 
   for (const inFlight of enabled("extra") ? config.extraInFlight : []) {
     if (inFlight === config.inFlight) continue;

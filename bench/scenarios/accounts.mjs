@@ -80,7 +80,11 @@ async function runSize(ctx, apis, size, messages, concurrency) {
   };
 }
 
-export async function benchAccounts(ctx) {
+/**
+ * `progress(result)` receives the result so far after the setup and after each size, so a run that
+ * fails part-way still reports the sizes that finished.
+ */
+export async function benchAccounts(ctx, progress = () => {}) {
   const { sizes, messages, concurrency, setupConcurrency, setupBudgetSeconds } =
     ctx.config.accounts;
   const largest = Math.max(...sizes);
@@ -103,9 +107,7 @@ export async function benchAccounts(ctx) {
   await ctx.receiver.reset(); // nothing was sent yet; start the counts clean
   const used = [...new Set(sizes.map((size) => Math.min(size, apis.length)))];
   const results = [];
-  for (const size of used) results.push(await runSize(ctx, apis, size, messages, concurrency));
-  const base = results[0];
-  return {
+  const summary = () => ({
     sizes_requested: sizes,
     messages,
     concurrency,
@@ -113,12 +115,18 @@ export async function benchAccounts(ctx) {
     sizes: results,
     growth: results.map((r) => ({
       accounts: r.accounts,
-      size_factor: r.accounts / base.accounts,
-      ms_per_event_factor: r.ms_per_event / base.ms_per_event,
-      delivery_cost_factor: base.deliveries_per_second / r.deliveries_per_second,
+      size_factor: r.accounts / results[0].accounts,
+      ms_per_event_factor: r.ms_per_event / results[0].ms_per_event,
+      delivery_cost_factor: results[0].deliveries_per_second / r.deliveries_per_second,
     })),
-    complete: results.every((r) => r.deliveries.complete),
-  };
+    complete: results.length === used.length && results.every((r) => r.deliveries.complete),
+  });
+  progress(summary());
+  for (const size of used) {
+    results.push(await runSize(ctx, apis, size, messages, concurrency));
+    progress(summary());
+  }
+  return summary();
 }
 
 export function reportAccounts(r, out) {
@@ -133,11 +141,13 @@ export function reportAccounts(r, out) {
   out(
     "   accounts | ms/event (accepted) | request p50 / p99 ms | deliveries/s | send->received p50 / p99 ms | received",
   );
+  if (!r.complete) out("   (INCOMPLETE: not every size finished, or not every delivery arrived)");
   for (const x of r.sizes) {
     out(
       `   ${String(x.accounts).padStart(8)} | ${fmt(x.ms_per_event, 3).padStart(19)} | ${`${fmt(x.request_ms.p50, 1)} / ${fmt(x.request_ms.p99, 1)}`.padStart(20)} | ${fmt(x.deliveries_per_second, 1).padStart(12)} | ${`${fmt(x.send_to_received_ms.p50, 0)} / ${fmt(x.send_to_received_ms.p99, 0)}`.padStart(27)} | ${x.deliveries.sent_received}/${x.deliveries.expected}${x.deliveries.complete ? "" : " INCOMPLETE"}`,
     );
   }
+  if (r.sizes.length < 2) return;
   out(
     `   growth vs ${r.sizes[0].accounts} account(s): ${r.growth
       .slice(1)
