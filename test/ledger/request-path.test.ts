@@ -11,7 +11,9 @@ import { newReceiver } from "../support/receiver";
  */
 function counted() {
   const counts = { objectCalls: 0, d1: 0 };
-  const countingNamespace = (namespace: DurableObjectNamespace) =>
+  const countingNamespace = <T extends Rpc.DurableObjectBranded | undefined>(
+    namespace: DurableObjectNamespace<T>,
+  ) =>
     new Proxy(namespace, {
       get(target, property) {
         if (property === "get") {
@@ -56,7 +58,9 @@ function counted() {
 
 describe("the request path of POST /v1/messages", () => {
   for (const endpoints of [1, 100]) {
-    it(`is one object call and no D1 query with ${endpoints} subscribed endpoint(s)`, async () => {
+    it(`is one object call and no D1 query with ${endpoints} subscribed endpoint(s)`, {
+      timeout: 60_000,
+    }, async () => {
       const { counts, vars } = counted();
       const app = harness({ vars });
       const admin = await app.signup();
