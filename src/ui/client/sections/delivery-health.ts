@@ -118,8 +118,17 @@ export function renderHealth(box: HTMLElement, stats: WebhookStats): void {
       "webhook-health-attempts",
     ),
   ]);
-  const chart = stats.timeline.length
-    ? timelineChart(stats)
+  const count = stats.timeline.length;
+  const chart = count
+    ? el("figure", { class: "health-timeline" }, [
+        timelineChart(stats),
+        el("figcaption", { class: "health-caption" }, [
+          el("span", {
+            text: `Last ${count} attempt${count === 1 ? "" : "s"} (height: response time)`,
+          }),
+          el("span", { text: "newest →" }),
+        ]),
+      ])
     : el("p", {
         class: "muted small health-empty",
         text: `No delivery attempts in the last ${hours}.`,
