@@ -11,27 +11,41 @@ const StatsSchema = z
   .object({
     endpoint_id: z.string().openapi({ example: "we_0VZ2xTqK3aBcDeFgHiJkLmNoP" }),
     window_hours: z.number().int().openapi({ example: HEALTH_WINDOW_HOURS }),
-    attempts: z.number().int().openapi({ description: "Delivery attempts made in the window" }),
-    succeeded: z.number().int().openapi({ description: "Attempts the endpoint accepted (2xx)" }),
-    failed: z.number().int(),
-    success_rate: z
+    attempts: z
       .number()
-      .min(0)
-      .max(1)
-      .nullable()
-      .openapi({ description: "succeeded / attempts; null when nothing was attempted" }),
+      .int()
+      .openapi({ description: "Delivery attempts made in the window", example: 120 }),
+    succeeded: z
+      .number()
+      .int()
+      .openapi({ description: "Attempts the endpoint accepted (2xx)", example: 118 }),
+    failed: z.number().int().openapi({ example: 2 }),
+    success_rate: z.number().min(0).max(1).nullable().openapi({
+      description: "succeeded / attempts; null when nothing was attempted",
+      example: 0.9833,
+    }),
     latency_ms: z
-      .object({ p50: z.number().int(), p95: z.number().int() })
+      .object({
+        p50: z.number().int().openapi({ example: 84 }),
+        p95: z.number().int().openapi({ example: 412 }),
+      })
       .nullable()
       .openapi({ description: "Response time percentiles; null when nothing was attempted" }),
     timeline: z
       .array(
         z.object({
-          at: z.string(),
-          status_code: z.number().int().nullable(),
-          ok: z.boolean(),
-          duration_ms: z.number().int(),
-          event_type: z.string(),
+          at: z.string().openapi({ format: "date-time", example: "2026-12-01T11:07:10.000Z" }),
+          status_code: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({
+              description: "null: no response (timeout, connection error)",
+              example: 200,
+            }),
+          ok: z.boolean().openapi({ description: "The endpoint accepted it", example: true }),
+          duration_ms: z.number().int().openapi({ example: 84 }),
+          event_type: z.string().openapi({ example: "message.delivered" }),
         }),
       )
       .openapi({
