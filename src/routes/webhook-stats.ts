@@ -35,14 +35,10 @@ const StatsSchema = z
       .array(
         z.object({
           at: z.string().openapi({ format: "date-time", example: "2026-12-01T11:07:10.000Z" }),
-          status_code: z
-            .number()
-            .int()
-            .nullable()
-            .openapi({
-              description: "null: no response (timeout, connection error)",
-              example: 200,
-            }),
+          status_code: z.number().int().nullable().openapi({
+            description: "null: no response (timeout, connection error)",
+            example: 200,
+          }),
           ok: z.boolean().openapi({ description: "The endpoint accepted it", example: true }),
           duration_ms: z.number().int().openapi({ example: 84 }),
           event_type: z.string().openapi({ example: "message.delivered" }),
