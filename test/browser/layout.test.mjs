@@ -1,7 +1,9 @@
 // SPEC §8 on every page at 375 px and 1280 px: no sideways scrolling (also with the forms and
 // panels open), every request goes to the worker itself (no CDN, works offline), and no script
 // error or CSP violation. The dashboard has a key, a webhook with delivery health and a team.
+// LAYOUT_SCREENSHOT_DIR=/some/dir saves a full-page screenshot of each page at each width.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   apiAsPage,
@@ -18,6 +20,10 @@ import {
 import { eventually, startScriptedReceiver } from "./receiver.mjs";
 
 const WIDTHS = [375, 1280];
+/** The webhook that has real deliveries (a long URL, the kind that pushes a page sideways). */
+const DELIVERED_PATH = "/a/rather/long/path/that/does/not/wrap/nicely?tenant=layout-test";
+const delivered = (page) =>
+  page.getByTestId("webhook-item").filter({ hasText: "tenant=layout-test" });
 
 /** The reference's bundle sets a few cosmetic style attributes that the strict CSP refuses. */
 const isBlockedStyleAttribute = (error) => /Applying inline style violates/.test(error.message);
@@ -41,7 +47,7 @@ describe("every page, narrow and wide", () => {
       environment: "test",
     });
     await apiAsPage(admin.page, "POST", "/v1/webhooks", {
-      url: `${receiver.url}/a/rather/long/path/that/does/not/wrap/nicely?tenant=layout-test`,
+      url: `${receiver.url}${DELIVERED_PATH}`,
       events: ["message.sent"],
     });
     const sent = await fetch(`${BASE_URL}/v1/messages`, {
@@ -78,6 +84,13 @@ describe("every page, narrow and wide", () => {
           0,
           `${path} scrolls sideways at ${width} px after: ${label}`,
         );
+      }
+      if (process.env.LAYOUT_SCREENSHOT_DIR) {
+        const name = path.replace(/\W+/g, "") || "root";
+        await page.screenshot({
+          path: join(process.env.LAYOUT_SCREENSHOT_DIR, `${name}-${width}.png`),
+          fullPage: true,
+        });
       }
       assert.ok(urls.length > 1, "the page loaded its assets");
       assert.deepEqual(foreignRequests(urls), [], `${path} requested another origin`);
@@ -124,22 +137,41 @@ describe("every page, narrow and wide", () => {
         ],
       }));
 
-    it(`dashboard (keys, webhooks, delivery health, team) at ${width} px`, () =>
+    it(`dashboard (keys, webhooks, test, delivery health, team) at ${width} px`, () =>
       check(width, {
         signedIn: true,
         path: "/dashboard",
         ready: async (page) => {
           await page.getByTestId("key-row").first().waitFor();
-          await page.locator('[data-testid="webhook-health"][data-state="ready"]').waitFor();
-          await page.getByTestId("webhook-health-bar").first().waitFor();
+          const health = delivered(page).getByTestId("webhook-health");
+          await health.and(page.locator('[data-state="ready"]')).waitFor();
+          await health.getByTestId("webhook-health-bar").first().waitFor();
           await page.getByTestId("team-row").first().waitFor();
         },
         steps: [
           [
-            "the New API key form",
+            "the New API key form with its scopes",
             async (page) => {
               await page.getByTestId("key-new-button").click();
               await page.getByTestId("key-scopes").locator("summary").click();
+            },
+          ],
+          [
+            "a new key's copy-once reveal",
+            async (page) => {
+              await page.getByTestId("key-name").fill(`Key made at ${width} px`);
+              await page.getByTestId("key-create-submit").click();
+              await page.getByTestId("key-reveal-panel").waitFor();
+            },
+          ],
+          [
+            "the rotate dialog",
+            async (page) => {
+              await page.getByTestId("key-rotate").first().click();
+              await page.getByTestId("confirm-dialog").waitFor();
+              assert.equal(await sidewaysOverflow(page), 0, "the dialog fits");
+              await page.getByTestId("confirm-cancel").click();
+              await page.getByTestId("confirm-dialog").waitFor({ state: "detached" });
             },
           ],
           [
@@ -150,25 +182,42 @@ describe("every page, narrow and wide", () => {
             },
           ],
           [
+            "a new webhook's signing secret",
+            async (page) => {
+              await page.getByTestId("webhook-url-input").fill(`${receiver.url}/added-at-${width}`);
+              await page.getByTestId("webhook-create-submit").click();
+              await page.getByTestId("webhook-secret-reveal-panel").waitFor();
+            },
+          ],
+          [
             "the delivery log",
             async (page) => {
-              await page.getByTestId("webhook-log").click();
-              await page.getByTestId("webhook-delivery-row").first().waitFor();
+              await delivered(page).getByTestId("webhook-log").click();
+              await delivered(page).getByTestId("webhook-delivery-row").first().waitFor();
             },
           ],
           [
             "a test send and its response",
             async (page) => {
-              await page.getByTestId("webhook-test").click();
-              await page.getByTestId("webhook-test-send").click();
-              await page.getByTestId("webhook-test-status").waitFor();
+              await delivered(page).getByTestId("webhook-test").click();
+              await delivered(page).getByTestId("webhook-test-send").click();
+              await delivered(page).getByTestId("webhook-test-status").waitFor();
             },
           ],
           [
             "the edit panel",
             async (page) => {
-              await page.getByTestId("webhook-edit").click();
-              await page.getByTestId("webhook-edit-url").waitFor();
+              await delivered(page).getByTestId("webhook-edit").click();
+              await delivered(page).getByTestId("webhook-edit-url").waitFor();
+            },
+          ],
+          [
+            "adding a person to the team",
+            async (page) => {
+              await page.getByTestId("team-add-email").fill(uniqueEmail(`added-at-${width}`));
+              await page.getByTestId("team-add-password").fill("correct horse battery");
+              await page.getByTestId("team-add-submit").click();
+              await page.getByTestId("team-notice").waitFor();
             },
           ],
         ],
