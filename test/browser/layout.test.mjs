@@ -73,6 +73,13 @@ describe("every page, narrow and wide", () => {
       ...(signedIn ? { storageState } : {}),
     });
     const urls = recordRequests(page);
+    // A load the CSP blocks never shows up as a request; its violation report names the URL.
+    await page.addInitScript(() => {
+      window.__blocked = [];
+      document.addEventListener("securitypolicyviolation", (event) => {
+        window.__blocked.push(event.blockedURI);
+      });
+    });
     try {
       await page.goto(path);
       await ready(page);
@@ -94,6 +101,12 @@ describe("every page, narrow and wide", () => {
       }
       assert.ok(urls.length > 1, "the page loaded its assets");
       assert.deepEqual(foreignRequests(urls), [], `${path} requested another origin`);
+      const blocked = await page.evaluate(() => window.__blocked);
+      assert.deepEqual(
+        foreignRequests(blocked.filter((uri) => /^https?:/.test(uri))),
+        [],
+        `${path} tried to reach another origin`,
+      );
       assert.deepEqual(
         errors.filter((error) => !ignore(error)),
         [],

@@ -21,7 +21,8 @@ export function DocsPage({ nonce }: { nonce: string }) {
           <script type="module" src={entryScript("docs")} nonce={nonce} />
         </head>
         <body>
-          <div id="api-reference" data-spec-url="/openapi.json" data-testid="api-reference" />
+          {/* Not id="api-reference": the bundle would also mount itself on an element of that id. */}
+          <div id="reference" data-spec-url="/openapi.json" data-testid="api-reference" />
           <noscript>
             The API reference needs JavaScript; the raw document is at /openapi.json.
           </noscript>
