@@ -17,10 +17,20 @@ const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT_PATH ?? "/tmp/switchboard-da
 const MESSAGES = 3;
 
 describe("delivery health", () => {
+  async function sendMessage(body) {
+    const response = await fetch(`${BASE_URL}/v1/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${testKey.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ to: "+15555550123", body }),
+    });
+    assert.equal(response.status, 202, await response.text());
+  }
+
   let browser;
   let admin;
   let receiver;
   let endpoint;
+  let testKey;
 
   before(async () => {
     receiver = await startScriptedReceiver([504, 200]);
@@ -30,7 +40,7 @@ describe("delivery health", () => {
       accountName: "Pupstar Pets", // names need not be unique; it reads well in docs/dashboard.png
       email: uniqueEmail("health"),
     });
-    const testKey = await apiAsPage(admin.page, "POST", "/v1/api-keys", {
+    testKey = await apiAsPage(admin.page, "POST", "/v1/api-keys", {
       name: "CRM Integration",
       environment: "test",
     });
@@ -39,14 +49,7 @@ describe("delivery health", () => {
       events: ["message.sent"],
       description: "Order notifications",
     });
-    for (let i = 0; i < MESSAGES; i++) {
-      const response = await fetch(`${BASE_URL}/v1/messages`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${testKey.key}`, "content-type": "application/json" },
-        body: JSON.stringify({ to: "+15555550123", body: `Your order ${i + 1} has shipped` }),
-      });
-      assert.equal(response.status, 202, await response.text());
-    }
+    for (let i = 0; i < MESSAGES; i++) await sendMessage(`Your order ${i + 1} has shipped`);
     // The first delivery fails (504, transient) and is retried; then every event gets through.
     await eventually(() => receiver.requests.filter((r) => r.status === 200).length >= MESSAGES, {
       what: `${MESSAGES} accepted deliveries`,
@@ -107,6 +110,28 @@ describe("delivery health", () => {
     );
     await page.getByTestId("key-row").first().waitFor();
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+
+  it("refreshes the figures every 30 s while the page stays open", async () => {
+    const { page, errors } = admin;
+    await page.clock.install();
+    await page.goto("/dashboard");
+    const card = page.getByTestId("webhook-item").filter({ hasText: receiver.url });
+    const attempts = card.getByTestId("webhook-health-attempts");
+    await attempts.filter({ hasText: "4 (1 failed)" }).waitFor();
+    await sendMessage("One more thing");
+    await eventually(() => receiver.requests.length >= MESSAGES + 2, { what: "one more delivery" });
+    await eventually(
+      async () =>
+        (await apiAsPage(page, "GET", `/v1/webhooks/${endpoint.id}/stats`)).attempts ===
+        MESSAGES + 2,
+      { what: "the new attempt in the stats" },
+    );
+    assert.equal(await attempts.textContent(), "4 (1 failed)", "no refresh before 30 s");
+    await page.clock.fastForward(30_000);
+    await attempts.filter({ hasText: "5 (1 failed)" }).waitFor();
+    assert.equal(await card.getByTestId("webhook-health-bar").count(), MESSAGES + 2);
     assert.deepEqual(errors, []);
   });
 

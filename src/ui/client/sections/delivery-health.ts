@@ -139,8 +139,9 @@ export function renderHealth(box: HTMLElement, stats: WebhookStats): void {
 }
 
 /** Fills an endpoint card's health box; a failure shows a short note, never breaks the card. */
-export async function loadHealth(box: HTMLElement, endpoint: Endpoint): Promise<void> {
-  box.setAttribute("data-state", "loading");
+export async function loadHealth(box: HTMLElement, endpoint: Pick<Endpoint, "id">): Promise<void> {
+  // A refresh keeps the current figures on screen until the new ones arrive.
+  if (box.getAttribute("data-state") !== "ready") box.setAttribute("data-state", "loading");
   try {
     renderHealth(box, await api<WebhookStats>("GET", endpointPath(endpoint, "/stats")));
   } catch (error) {
@@ -159,8 +160,25 @@ export function healthBox(endpoint: Endpoint): HTMLElement {
     class: "health",
     testid: "webhook-health",
     "aria-label": "Delivery health",
+    "data-endpoint-id": endpoint.id,
   });
   box.append(el("p", { class: "muted small", text: "Loading delivery health…" }));
   void loadHealth(box, endpoint);
   return box;
+}
+
+/** How often the cards' health is fetched again while the page is in view. */
+export const HEALTH_REFRESH_MS = 30_000;
+
+/** Keeps every health box under root current, so the page can be left open as a monitor. */
+export function refreshHealthPeriodically(root: ParentNode, everyMs = HEALTH_REFRESH_MS): void {
+  window.setInterval(() => {
+    if (document.hidden) return;
+    for (const box of root.querySelectorAll<HTMLElement>(
+      '[data-testid="webhook-health"][data-endpoint-id]',
+    )) {
+      const id = box.dataset.endpointId;
+      if (id && box.getAttribute("data-state") !== "loading") void loadHealth(box, { id });
+    }
+  }, everyMs);
 }

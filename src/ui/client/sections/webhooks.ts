@@ -10,7 +10,7 @@ import { checkedValues, createForm } from "../lib/forms";
 import { timeNode } from "../lib/time";
 import { isAdmin } from "../lib/viewer";
 import { badge, showSecret, type Tone } from "../lib/widgets";
-import { healthBox } from "./delivery-health";
+import { healthBox, refreshHealthPeriodically } from "./delivery-health";
 import {
   type Endpoint,
   type EndpointWithSecret,
@@ -264,4 +264,5 @@ export function mountWebhooks(): void {
   more.addEventListener("click", () => load(false));
   void loadEventTypes();
   void load(true);
+  refreshHealthPeriodically(list);
 }
