@@ -175,6 +175,11 @@ describe("every page, narrow and wide", () => {
               await page.getByTestId("key-name").fill(`Key made at ${width} px`);
               await page.getByTestId("key-create-submit").click();
               await page.getByTestId("key-reveal-panel").waitFor();
+              // The list reloads after the reveal; wait for it so later steps click live rows.
+              await page
+                .getByTestId("key-row")
+                .filter({ hasText: `Key made at ${width} px` })
+                .waitFor();
             },
           ],
           [
@@ -200,6 +205,11 @@ describe("every page, narrow and wide", () => {
               await page.getByTestId("webhook-url-input").fill(`${receiver.url}/added-at-${width}`);
               await page.getByTestId("webhook-create-submit").click();
               await page.getByTestId("webhook-secret-reveal-panel").waitFor();
+              // The list is rebuilt after the reveal: wait, or the next click hits a stale card.
+              await page
+                .getByTestId("webhook-item")
+                .filter({ hasText: `added-at-${width}` })
+                .waitFor();
             },
           ],
           [
