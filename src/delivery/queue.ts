@@ -3,8 +3,6 @@
  * Rows carry a due time; the object keeps one alarm at the earliest due row. `seq` preserves
  * publication order, including for replayed events, which keep their original place.
  */
-import type { HealthAttempt } from "./health";
-
 export interface QueuedEvent {
   eventId: string;
   type: string;
@@ -76,8 +74,6 @@ export class DeliveryQueue {
       outcome TEXT NOT NULL
     )`);
     sql.exec(`CREATE INDEX IF NOT EXISTS attempts_event ON attempts (event_id)`);
-    // Health reads one recent time window; retention deletes by time too.
-    sql.exec(`CREATE INDEX IF NOT EXISTS attempts_at ON attempts (at)`);
   }
 
   getMeta<T>(key: string): T | null {
@@ -246,23 +242,6 @@ export class DeliveryQueue {
         durationMs: Number(row.duration_ms),
         error: str(row.error),
         responseExcerpt: str(row.response_excerpt),
-        outcome: String(row.outcome),
-      }));
-  }
-
-  /** The columns delivery health needs, for attempts made after `since` (see ./health.ts). */
-  attemptsSince(since: number): HealthAttempt[] {
-    return this.sql
-      .exec<Row>(
-        "SELECT at, status_code, duration_ms, event_type, outcome FROM attempts WHERE at > ?",
-        since,
-      )
-      .toArray()
-      .map((row) => ({
-        at: Number(row.at),
-        statusCode: num(row.status_code),
-        durationMs: Number(row.duration_ms),
-        eventType: String(row.event_type),
         outcome: String(row.outcome),
       }));
   }

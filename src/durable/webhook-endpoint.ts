@@ -4,6 +4,7 @@ import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { type DeliveryHealth, deliveryHealth, HEALTH_WINDOW_MS } from "../delivery/health";
+import { attemptsSince } from "../delivery/health-log";
 import { classify, retryDelayMs } from "../delivery/policy";
 import {
   type AttemptRecord,
@@ -134,7 +135,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   /** Success rate, latency and recent attempts over the last 24 h (pure: ../delivery/health). */
   async health(): Promise<DeliveryHealth> {
     const now = this.clock.now();
-    return deliveryHealth(this.#queue.attemptsSince(now - HEALTH_WINDOW_MS), now);
+    return deliveryHealth(attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS), now);
   }
 
   async eventStates(eventIds: string[]) {

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, expectError, json, signup, type TestAccount } from "../helpers";
 import { controlledEndpoint, publishEvent } from "../support/delivery";
@@ -81,6 +82,20 @@ describe("GET /v1/webhooks/{id}/stats", () => {
       latency_ms: null,
       timeline: [],
     });
+  });
+
+  it("an endpoint object whose storage was deleted reports no attempts instead of failing", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver({ statuses: [200] });
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"]);
+    await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    expect((await endpoint.stub().health()).attempts).toBe(1);
+    const health = await runInDurableObject(endpoint.stub(), async (instance) => {
+      await instance.destroy();
+      return instance.health();
+    });
+    expect(health).toMatchObject({ attempts: 0, successRate: null, timeline: [] });
   });
 
   it("answers 404 for an unknown endpoint and 422 for a malformed id", async () => {
