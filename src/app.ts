@@ -23,6 +23,7 @@ import { notificationRoutes } from "./routes/notifications";
 import { systemRoutes } from "./routes/system";
 import { testHelperRoutes } from "./routes/test-helpers";
 import { userRoutes } from "./routes/users";
+import { webhookStatsRoutes } from "./routes/webhook-stats";
 import { webhookRoutes } from "./routes/webhooks";
 import { createServices, type Services } from "./services";
 import { uiRoutes } from "./ui/routes";
@@ -68,6 +69,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", apiKeyRoutes);
   app.route("/", auditRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", webhookStatsRoutes);
   app.route("/", eventTypeRoutes);
   app.route("/", deliveryRoutes);
   app.route("/", eventRoutes);
