@@ -27,6 +27,7 @@ import { SubscriptionSet } from "../ledger/subscriptions";
 import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
 import { meta } from "../storage/account/schema";
+import type { SimulatedOutcome } from "./carrier-simulator";
 import { endpointObject } from "./stubs";
 
 /** last_used_at is aggregated in memory and written to D1 at most this often. */
@@ -148,6 +149,28 @@ export class AccountObject extends DurableObject<Env> {
     return this.#commit(
       () => completeCallIn(this.#context(livemode, now), callId, outcome) !== null,
     );
+  }
+
+  /** The simulated network's receipts and call completions, many at once, in one transaction. */
+  async applyOutcomes(
+    accountId: string,
+    livemode: boolean,
+    outcomes: { targetId: string; outcome: SimulatedOutcome }[],
+    now: number,
+  ): Promise<number> {
+    this.#bind(accountId);
+    return this.#commit(() => {
+      const context = this.#context(livemode, now);
+      let changed = 0;
+      for (const { targetId, outcome } of outcomes) {
+        const applied =
+          outcome.kind === "message"
+            ? applyReceiptIn(context, targetId, outcome)
+            : completeCallIn(context, targetId, outcome);
+        if (applied) changed++;
+      }
+      return changed;
+    });
   }
 
   async receiveInbound(
