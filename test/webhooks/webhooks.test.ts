@@ -271,6 +271,9 @@ describe("event catalog", () => {
       "contact.opted_out",
       "contact.opted_in",
       "contact.tag_changed",
+      "endpoint.failed",
+      "endpoint.recovered",
+      "endpoint.disabled",
     ]);
     for (const entry of catalog.data) {
       expect(entry.description.length).toBeGreaterThan(10);

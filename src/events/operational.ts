@@ -1,0 +1,43 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * Operational events (Svix's "operational webhooks", SPEC §5): an endpoint's health changed. The
+ * endpoint object emits one per transition through the account ledger's outbox; they go to the
+ * account's *other* endpoints that subscribe to them (an endpoint never waits on its own failure
+ * notice). They are account-level facts, not test or live traffic, so they carry `livemode: true`.
+ */
+export const OPERATIONAL_EVENT_TYPES = [
+  "endpoint.failed",
+  "endpoint.recovered",
+  "endpoint.disabled",
+] as const;
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+
+export const EndpointHealthData = z
+  .object({
+    endpoint_id: z.string().openapi({ example: "we_0VZ2xTqK3aBcDeFgHiJkLmNoP" }),
+    url: z.string().openapi({ example: "https://www.example.com/callback" }),
+    status: z.enum(["active", "retrying", "failed", "disabled"]),
+    last_error: z.string().nullable().openapi({ example: "HTTP 500" }),
+    pending_count: z.int().min(0).openapi({ description: "Events waiting for this endpoint." }),
+  })
+  .openapi("EndpointHealthData");
+export type EndpointHealthData = z.infer<typeof EndpointHealthData>;
+
+export const OPERATIONAL_DESCRIPTIONS: Record<OperationalEventType, string> = {
+  "endpoint.failed":
+    "One of the account's endpoints answered with a fatal error: its deliveries are paused (events keep queueing) and it is retried hourly.",
+  "endpoint.recovered":
+    "A failed endpoint answered 2xx again: its backlog is being delivered, oldest first.",
+  "endpoint.disabled":
+    "An endpoint answered 410 Gone and was disabled; it receives nothing until re-enabled.",
+};
+
+export const sampleHealth = (type: OperationalEventType): EndpointHealthData => ({
+  endpoint_id: "we_0VZ2xTqK3aBcDeFgHiJkLmNoP",
+  url: "https://www.example.com/callback",
+  status:
+    type === "endpoint.recovered" ? "active" : type === "endpoint.failed" ? "failed" : "disabled",
+  last_error: type === "endpoint.disabled" ? "HTTP 410" : "HTTP 500",
+  pending_count: type === "endpoint.recovered" ? 42 : 7,
+});
