@@ -23,6 +23,7 @@ export async function controlledEndpoint(
   clock: { now(): number; advance(ms: number): void } = new ManualClock(Date.now()),
   /** More of the create body: max_in_flight, rate_limit_per_second, asymmetric_signing… */
   extra: Record<string, unknown> = {},
+  autoAlarm = false,
 ) {
   const response = await call("/v1/webhooks", {
     cookie: admin.cookie,
@@ -36,6 +37,8 @@ export async function controlledEndpoint(
     runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => {
       instance.clock = clock;
       instance.random = () => 0.5;
+      // The test drives drain() itself; a real alarm firing mid-test would race it.
+      instance.autoAlarm = autoAlarm;
       instance.settings = { ...instance.settings, ...settings };
     });
   await control();
