@@ -142,7 +142,12 @@ export const notifications = sqliteTable(
     accountId: text("account_id").notNull(),
     endpointId: text("endpoint_id").notNull(),
     type: text("type", {
-      enum: ["endpoint.failed", "endpoint.disabled", "endpoint.recovered"],
+      enum: [
+        "endpoint.failed",
+        "endpoint.disabled",
+        "endpoint.recovered",
+        "endpoint.backlog_warning",
+      ],
     }).notNull(),
     message: text("message").notNull(),
     createdAt: integer("created_at").notNull(),

@@ -12,7 +12,7 @@ export interface Notice {
   id: string;
   /** The operational event's id: fixed at the transition, so a retried emit is idempotent. */
   eventId: string;
-  transition: Transition;
+  transition: Transition | "endpoint.backlog_warning";
   detail: string;
   /** The operational event's data (SPEC §5), as it was at the transition. */
   data: OperationalData;

@@ -58,6 +58,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #deletedAt: number | null;
   /** Pending rows, counted here so stats and the backlog check never count the table. */
   #pending: number;
+  #backlogWarned: boolean;
   #bucket: Bucket | null = null;
   /** Sends on the wire, by event id, and their promises (the window). */
   #sending = new Set<string>();
@@ -86,6 +87,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     const saved = this.#queue.getMeta<MachineState>("machine");
     this.#machine = saved ? { ...saved, inFlight: 0, probing: false } : INITIAL_MACHINE;
     this.#pending = this.#queue.pendingCount();
+    this.#backlogWarned = this.#queue.getMeta<boolean>("backlog_warned") ?? false;
   }
 
   /**
@@ -120,8 +122,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       this.#endpoint = endpoint;
       this.#queue.setMeta("endpoint", endpoint);
     }
-    const added = this.#queue.add(events, this.clock.now(), options.requeue ?? false);
+    const now = this.clock.now();
+    const added = this.#queue.add(events, now, options.requeue ?? false);
     this.#pending += added;
+    this.#checkBacklog(now);
     // A running window takes new events at once; otherwise the alarm starts one.
     if (this.#run) void this.drain();
     else await this.#arm();
@@ -305,6 +309,11 @@ export class WebhookEndpointObject extends DurableObject<Env> {
           action.firstAttemptAt,
         );
         this.#pending = Math.max(0, this.#pending - 1);
+        // Re-armed once the backlog has halved, so a steady slow drain does not warn repeatedly.
+        if (this.#backlogWarned && this.#pending < this.settings.endpointBacklogWarning / 2) {
+          this.#backlogWarned = false;
+          this.#queue.setMeta("backlog_warned", false);
+        }
         return false;
       case "retry":
         this.#queue.retryAt(
@@ -324,6 +333,22 @@ export class WebhookEndpointObject extends DurableObject<Env> {
         this.#notice(action.transition, action.detail, now);
         return true;
     }
+  }
+
+  /** Warn admins (never drop) when the backlog passes ENDPOINT_BACKLOG_WARNING. */
+  #checkBacklog(now: number): void {
+    const limit = this.settings.endpointBacklogWarning;
+    if (this.#backlogWarned || this.#pending <= limit) return;
+    this.#backlogWarned = true;
+    this.ctx.storage.transactionSync(() => {
+      this.#queue.setMeta("backlog_warned", true);
+      this.#notice(
+        "endpoint.backlog_warning",
+        `${this.#pending} events are waiting (warning at ${limit}). Nothing is dropped; consider raising max_in_flight or rate_limit_per_second, or check the receiver.`,
+        now,
+      );
+    });
+    void Promise.resolve().then(() => this.#flushNotices());
   }
 
   #notice(transition: Notice["transition"], detail: string, now: number): void {

@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   "endpoint.failed",
   "endpoint.recovered",
   "endpoint.disabled",
+  "endpoint.backlog_warning",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -149,7 +150,7 @@ function sampleContact(now: number, overrides: Partial<ContactData>): ContactDat
 const operational = (type: OperationalEventType): EventTypeInfo => ({
   description: OPERATIONAL_DESCRIPTIONS[type],
   dataSchema: EndpointHealthData,
-  sample: () => sampleHealth(type),
+  sample: ({ now }) => sampleHealth(type, now),
 });
 
 export const EVENT_CATALOG: Record<EventType, EventTypeInfo> = {
@@ -251,6 +252,7 @@ export const EVENT_CATALOG: Record<EventType, EventTypeInfo> = {
   "endpoint.failed": operational("endpoint.failed"),
   "endpoint.recovered": operational("endpoint.recovered"),
   "endpoint.disabled": operational("endpoint.disabled"),
+  "endpoint.backlog_warning": operational("endpoint.backlog_warning"),
 };
 
 export interface EventEnvelope {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { base62FromNumber } from "../lib/encoding";
 
 /**
  * Operational events (Svix's "operational webhooks", SPEC §5): an endpoint's health changed. The
@@ -10,6 +11,7 @@ export const OPERATIONAL_EVENT_TYPES = [
   "endpoint.failed",
   "endpoint.recovered",
   "endpoint.disabled",
+  "endpoint.backlog_warning",
 ] as const;
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
@@ -31,13 +33,16 @@ export const OPERATIONAL_DESCRIPTIONS: Record<OperationalEventType, string> = {
     "A failed endpoint answered 2xx again: its backlog is being delivered, oldest first.",
   "endpoint.disabled":
     "An endpoint answered 410 Gone and was disabled; it receives nothing until re-enabled.",
+  "endpoint.backlog_warning":
+    "An endpoint's backlog passed ENDPOINT_BACKLOG_WARNING events; nothing is dropped, and it warns again only after the backlog has halved.",
 };
 
-export const sampleHealth = (type: OperationalEventType): EndpointHealthData => ({
-  endpoint_id: "we_0VZ2xTqK3aBcDeFgHiJkLmNoP",
+/** Pure in `now` like every sample: the endpoint id is time-ordered, as real ones are. */
+export const sampleHealth = (type: OperationalEventType, now: number): EndpointHealthData => ({
+  endpoint_id: `we_${base62FromNumber(now - 86_400_000, 9)}Kd3mQz8LpT2vXy`,
   url: "https://www.example.com/callback",
   status:
-    type === "endpoint.recovered" ? "active" : type === "endpoint.failed" ? "failed" : "disabled",
+    type === "endpoint.disabled" ? "disabled" : type === "endpoint.failed" ? "failed" : "active",
   last_error: type === "endpoint.disabled" ? "HTTP 410" : "HTTP 500",
-  pending_count: type === "endpoint.recovered" ? 42 : 7,
+  pending_count: type === "endpoint.backlog_warning" ? 10_001 : 7,
 });

@@ -10,6 +10,7 @@ const SUBJECTS: Record<AlertType, string> = {
   "endpoint.failed": "Webhook endpoint failing: deliveries paused",
   "endpoint.disabled": "Webhook endpoint disabled",
   "endpoint.recovered": "Webhook endpoint recovered",
+  "endpoint.backlog_warning": "Webhook endpoint backlog growing",
 };
 
 export interface Alert {

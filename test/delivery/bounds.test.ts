@@ -97,8 +97,8 @@ describe("deleted endpoints", () => {
     const stub = endpointObject(env, endpoint.id);
     const refused = await runInDurableObject<WebhookEndpointObject, number>(
       stub,
-      async (instance) => {
-        const row = instance.ctx.storage.sql
+      async (instance, state) => {
+        const row = state.storage.sql
           .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'deleted_at'")
           .toArray();
         expect(row).toHaveLength(1);
@@ -185,5 +185,58 @@ describe("signatures", () => {
       }),
     );
     expect(off.signing_public_key).toBeNull();
+  });
+});
+
+describe("backlog and storage", () => {
+  it("warns admins once when the backlog passes ENDPOINT_BACKLOG_WARNING, drops nothing", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver({ statuses: [500] });
+    const watcher = await newReceiver();
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"], {
+      endpointBacklogWarning: 3,
+    });
+    const other = await controlledEndpoint(admin, watcher.url, ["endpoint.backlog_warning"]);
+    for (let i = 0; i < 7; i++) await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    expect((await endpoint.stats()).pending_count).toBe(7);
+    const notices = await json(await call("/v1/notifications", { cookie: admin.cookie }));
+    expect(notices.data.map((n: { type: string }) => n.type).sort()).toEqual([
+      "endpoint.backlog_warning",
+      "endpoint.failed",
+    ]);
+    await other.drain();
+    const warnings = (await watcher.received()).map((r) => JSON.parse(r.body));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      type: "endpoint.backlog_warning",
+      data: { endpoint_id: endpoint.id, pending_count: 4 },
+    });
+  });
+
+  it("a delivered row keeps no payload; replay re-sends the same bytes from the ledger", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver();
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"]);
+    const event = await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    const payloads = await runInDurableObject<WebhookEndpointObject, string[]>(
+      endpoint.stub(),
+      (_instance, state) =>
+        state.storage.sql
+          .exec<{ payload: string }>("SELECT payload FROM queue")
+          .toArray()
+          .map((row) => row.payload),
+    );
+    expect(payloads).toEqual([""]);
+    const replay = await call(`/v1/webhooks/${endpoint.id}/replay`, {
+      cookie: admin.cookie,
+      body: { since: new Date(Date.now() - 60_000).toISOString() },
+    });
+    expect(await json(replay)).toMatchObject({ replayed: 1 });
+    await endpoint.drain();
+    const [first, second] = await receiver.received();
+    expect(second?.headers["webhook-id"]).toBe(event.id);
+    expect(second?.body).toBe(first?.body);
   });
 });

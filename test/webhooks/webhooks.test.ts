@@ -274,6 +274,7 @@ describe("event catalog", () => {
       "endpoint.failed",
       "endpoint.recovered",
       "endpoint.disabled",
+      "endpoint.backlog_warning",
     ]);
     for (const entry of catalog.data) {
       expect(entry.description.length).toBeGreaterThan(10);
