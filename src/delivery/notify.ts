@@ -4,7 +4,7 @@ import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { accountObject } from "../durable/stubs";
 import { mailAlert, recordAlert } from "../notifications/endpoint-alerts";
 import type { Mailer } from "../notifications/mailer";
-import { MAIL_TRIES, type Notice, noticeRetryAt, STEP } from "./notices";
+import { MAIL_TRIES, type Notice, type NoticeStore, noticeRetryAt, STEP } from "./notices";
 
 export interface NoticeDeps {
   env: Env;
@@ -106,4 +106,38 @@ export async function deliverNotice(deps: NoticeDeps, notice: Notice): Promise<N
   }
   const attempts = failed ? notice.attempts + 1 : notice.attempts;
   return { ...notice, done, attempts, nextAt: failed ? noticeRetryAt(attempts, now) : now };
+}
+
+/**
+ * Sends the due notices one run at a time (a call during a run joins it), oldest first, until
+ * none is due; what failed waits in the store for its retry time (the object's alarm).
+ */
+export class NoticeRunner {
+  #run: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: NoticeStore,
+    private readonly deps: () => Promise<NoticeDeps | null>,
+    private readonly now: () => number,
+  ) {}
+
+  flush(): Promise<void> {
+    if (this.#run) return this.#run;
+    const run = (async () => {
+      // Yield first, so the `finally` below never runs before `#run` is set.
+      await Promise.resolve();
+      try {
+        for (;;) {
+          const due = this.store.due(this.now());
+          const deps = due.length > 0 ? await this.deps() : null;
+          if (!deps) return;
+          for (const notice of due) this.store.save(await deliverNotice(deps, notice));
+        }
+      } finally {
+        this.#run = null;
+      }
+    })();
+    this.#run = run;
+    return run;
+  }
 }

@@ -3,16 +3,10 @@ import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import type { WebhookEndpoint } from "../db/schema";
 import { AttemptLog } from "../delivery/attempt-log";
-import {
-  type Action,
-  capacity,
-  INITIAL_MACHINE,
-  type Input,
-  type MachineState,
-  step,
-} from "../delivery/machine";
-import { type Notice, NoticeStore } from "../delivery/notices";
-import { deliverNotice } from "../delivery/notify";
+import { EndpointState } from "../delivery/endpoint-state";
+import { capacity, type Input } from "../delivery/machine";
+import { NoticeStore } from "../delivery/notices";
+import { type NoticeDeps, NoticeRunner } from "../delivery/notify";
 import { classify } from "../delivery/policy";
 import { DeliveryQueue, type QueuedEvent, type QueueRow } from "../delivery/queue";
 import { available, type Bucket, fullBucket, nextTokenAt, take } from "../delivery/rate";
@@ -53,12 +47,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #queue: DeliveryQueue;
   #log: AttemptLog;
   #notices: NoticeStore;
-  #endpoint: WebhookEndpoint | null;
-  #machine: MachineState;
-  #deletedAt: number | null;
-  /** Pending rows, counted here so stats and the backlog check never count the table. */
-  #pending: number;
-  #backlogWarned: boolean;
+  #state: EndpointState;
   #bucket: Bucket | null = null;
   /** Sends on the wire, by event id, and their promises (the window). */
   #sending = new Set<string>();
@@ -67,7 +56,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #run: Promise<void> | null = null;
   #runAgain = false;
   #budgetSpent = false;
-  #noticeRun: Promise<void> | null = null;
+  #noticeRunner: NoticeRunner;
   /** The alarm this instance last set (null: none; undefined: unknown, e.g. after a restart). */
   #alarmAt: number | null | undefined = undefined;
   #lastSweep = 0;
@@ -81,13 +70,12 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     this.#queue = new DeliveryQueue(ctx.storage.sql);
     this.#log = new AttemptLog(ctx.storage.sql);
     this.#notices = new NoticeStore(ctx.storage.sql);
-    this.#endpoint = this.#queue.getMeta<WebhookEndpoint>("endpoint");
-    this.#deletedAt = this.#queue.getMeta<number>("deleted_at");
-    // Sends die with the instance that made them: nothing is on the wire after a restart.
-    const saved = this.#queue.getMeta<MachineState>("machine");
-    this.#machine = saved ? { ...saved, inFlight: 0, probing: false } : INITIAL_MACHINE;
-    this.#pending = this.#queue.pendingCount();
-    this.#backlogWarned = this.#queue.getMeta<boolean>("backlog_warned") ?? false;
+    this.#noticeRunner = new NoticeRunner(
+      this.#notices,
+      () => this.#noticeDeps(),
+      () => this.clock.now(),
+    );
+    this.#state = new EndpointState(this.#queue, this.#notices);
   }
 
   /**
@@ -95,10 +83,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
    * (seed 003: "until you update your integration settings").
    */
   async configure(endpoint: WebhookEndpoint): Promise<EndpointStats> {
-    if (this.#deletedAt !== null) return this.stats();
-    if (this.#endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond) this.#bucket = null;
-    this.#endpoint = endpoint;
-    this.#queue.setMeta("endpoint", endpoint);
+    if (this.#state.deletedAt !== null) return this.stats();
+    if (this.#state.endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond)
+      this.#bucket = null;
+    this.#state.setEndpoint(endpoint);
     this.#apply({ kind: "configured", active: endpoint.active }, this.clock.now());
     if (this.#run) void this.drain();
     await this.#arm();
@@ -115,16 +103,16 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     events: QueuedEvent[],
     options: { requeue?: boolean } = {},
   ): Promise<number> {
-    if (this.#deletedAt !== null) return -1;
+    if (this.#state.deletedAt !== null) return -1;
     // Only a newer snapshot is written: every publish passes one, almost always unchanged.
-    if (!this.#endpoint || endpoint.updatedAt > this.#endpoint.updatedAt) {
-      if (this.#endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond) this.#bucket = null;
-      this.#endpoint = endpoint;
-      this.#queue.setMeta("endpoint", endpoint);
+    if (!this.#state.endpoint || endpoint.updatedAt > this.#state.endpoint.updatedAt) {
+      if (this.#state.endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond)
+        this.#bucket = null;
+      this.#state.setEndpoint(endpoint);
     }
     const now = this.clock.now();
     const added = this.#queue.add(events, now, options.requeue ?? false);
-    this.#pending += added;
+    this.#state.pending += added;
     this.#checkBacklog(now);
     // A running window takes new events at once; otherwise the alarm starts one.
     if (this.#run) void this.drain();
@@ -133,11 +121,11 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   async stats(): Promise<EndpointStats> {
-    const { health, lastSuccessAt, lastFailureAt, lastError } = this.#machine;
+    const { health, lastSuccessAt, lastFailureAt, lastError } = this.#state.machine;
     return {
       status:
         health === "active" && this.#queue.hasRetrying(this.clock.now()) ? "retrying" : health,
-      pending_count: this.#pending,
+      pending_count: this.#state.pending,
       last_success_at: lastSuccessAt,
       last_failure_at: lastFailureAt,
       last_error: lastError,
@@ -165,9 +153,9 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       this.#queue.deleteMeta("machine");
       this.#queue.setMeta("deleted_at", at);
     });
-    this.#endpoint = null;
-    this.#deletedAt = at;
-    this.#pending = 0;
+    this.#state.endpoint = null;
+    this.#state.deletedAt = at;
+    this.#state.pending = 0;
     await this.ctx.storage.deleteAlarm();
     this.#alarmAt = null;
   }
@@ -218,8 +206,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
 
   /** Starts as many sends as the machine, the window and the rate allow, oldest first. */
   #fill(): void {
-    const endpoint = this.#endpoint;
-    if (!endpoint || this.#deletedAt !== null) return;
+    const endpoint = this.#state.endpoint;
+    if (!endpoint || this.#state.deletedAt !== null) return;
     if (Date.now() >= this.#deadline) {
       // Budget spent: outstanding sends finish, nothing starts, a fresh alarm continues.
       this.#budgetSpent = true;
@@ -227,7 +215,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     }
     const now = this.clock.now();
     const window = this.#windowSize(endpoint);
-    const room = capacity(this.#machine, now, window);
+    const room = capacity(this.#state.machine, now, window);
     const rate = endpoint.rateLimitPerSecond ?? null;
     const allowed = Math.min(room.sends, available(this.#bucketFor(rate, now), rate, now));
     if (allowed <= 0) return;
@@ -286,142 +274,45 @@ export class WebhookEndpointObject extends DurableObject<Env> {
 
   /** Runs one machine step and applies its actions (callers hold the storage transaction). */
   #apply(input: Input, now: number): void {
-    const result = step(this.#machine, input, now, this.settings);
-    const persist = input.kind !== "started";
-    this.#machine = result.state;
-    let notified = false;
-    for (const action of result.actions) notified = this.#act(action, now) || notified;
-    if (persist) this.#queue.setMeta("machine", this.#machine);
+    const notified = this.#state.apply(input, now, this.settings, timeOrderedIds(this.clock));
     // After the caller's transaction: the notice goes out beside the window.
     if (notified) void Promise.resolve().then(() => this.#flushNotices());
   }
 
-  #act(action: Action, now: number): boolean {
-    switch (action.type) {
-      case "finish":
-        this.#queue.finish(
-          action.eventId,
-          action.state,
-          now,
-          action.attempt,
-          action.statusCode,
-          action.error,
-          action.firstAttemptAt,
-        );
-        this.#pending = Math.max(0, this.#pending - 1);
-        // Re-armed once the backlog has halved, so a steady slow drain does not warn repeatedly.
-        if (this.#backlogWarned && this.#pending < this.settings.endpointBacklogWarning / 2) {
-          this.#backlogWarned = false;
-          this.#queue.setMeta("backlog_warned", false);
-        }
-        return false;
-      case "retry":
-        this.#queue.retryAt(
-          action.eventId,
-          action.at,
-          now,
-          action.attempt,
-          action.statusCode,
-          action.error,
-          action.firstAttemptAt,
-        );
-        return false;
-      case "release_all":
-        this.#queue.makeAllDue(now);
-        return false;
-      case "notify":
-        this.#notice(action.transition, action.detail, now);
-        return true;
-    }
-  }
-
   /** Warn admins (never drop) when the backlog passes ENDPOINT_BACKLOG_WARNING. */
   #checkBacklog(now: number): void {
-    const limit = this.settings.endpointBacklogWarning;
-    if (this.#backlogWarned || this.#pending <= limit) return;
-    this.#backlogWarned = true;
-    this.ctx.storage.transactionSync(() => {
-      this.#queue.setMeta("backlog_warned", true);
-      this.#notice(
-        "endpoint.backlog_warning",
-        `${this.#pending} events are waiting (warning at ${limit}). Nothing is dropped; consider raising max_in_flight or rate_limit_per_second, or check the receiver.`,
+    const warned = this.ctx.storage.transactionSync(() =>
+      this.#state.checkBacklog(
         now,
-      );
-    });
-    void Promise.resolve().then(() => this.#flushNotices());
-  }
-
-  #notice(transition: Notice["transition"], detail: string, now: number): void {
-    const endpoint = this.#endpoint;
-    if (!endpoint) return;
-    if (transition === "endpoint.disabled") {
-      // A newer version than any snapshot so far, so the account object's copy takes it.
-      this.#endpoint = {
-        ...endpoint,
-        active: false,
-        updatedAt: Math.max(now, endpoint.updatedAt + 1),
-      };
-      this.#queue.setMeta("endpoint", this.#endpoint);
-    }
-    const ids = timeOrderedIds(this.clock);
-    const { health, lastError } = this.#machine;
-    this.#notices.add({
-      id: ids.next("ntf"),
-      eventId: ids.next("evt"),
-      transition,
-      detail,
-      data: {
-        endpoint_id: endpoint.id,
-        url: endpoint.url,
-        status: health,
-        last_error: lastError,
-        pending_count: this.#pending,
-      },
-      at: now,
-      done: 0,
-      attempts: 0,
-      nextAt: now,
-    });
+        this.settings.endpointBacklogWarning,
+        timeOrderedIds(this.clock),
+      ),
+    );
+    if (warned) void Promise.resolve().then(() => this.#flushNotices());
   }
 
   /** Beside the window, never inside it: a slow or failing mail provider delays no send. */
   #flushNotices(): Promise<void> {
-    if (this.#noticeRun) return this.#noticeRun;
-    const run = (async () => {
-      // Yield first, so the `finally` below never runs before `#noticeRun` is set.
-      await Promise.resolve();
-      try {
-        for (;;) {
-          const now = this.clock.now();
-          const due = this.#notices.due(now);
-          if (due.length === 0 || !this.#endpoint) return;
-          const stats = await this.stats();
-          for (const notice of due) {
-            const next = await deliverNotice(
-              {
-                env: this.env,
-                db: database(this.env.DB),
-                mailer: this.mailer,
-                endpoint: this.#endpoint,
-                mirror: {
-                  status: stats.status,
-                  lastError: stats.last_error,
-                  lastFailureAt: stats.last_failure_at,
-                  lastSuccessAt: stats.last_success_at,
-                },
-                now,
-              },
-              notice,
-            );
-            this.#notices.save(next);
-          }
-        }
-      } finally {
-        this.#noticeRun = null;
-      }
-    })();
-    this.#noticeRun = run;
-    return run;
+    return this.#noticeRunner.flush();
+  }
+
+  /** What sending a notice needs right now (null: the endpoint is gone, nothing to send). */
+  async #noticeDeps(): Promise<NoticeDeps | null> {
+    if (!this.#state.endpoint) return null;
+    const stats = await this.stats();
+    return {
+      env: this.env,
+      db: database(this.env.DB),
+      mailer: this.mailer,
+      endpoint: this.#state.endpoint,
+      mirror: {
+        status: stats.status,
+        lastError: stats.last_error,
+        lastFailureAt: stats.last_failure_at,
+        lastSuccessAt: stats.last_success_at,
+      },
+      now: this.clock.now(),
+    };
   }
 
   #windowSize(endpoint: WebhookEndpoint): number {
@@ -443,10 +334,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
 
   /** When there is something to send next (null: nothing until an event or an update). */
   #nextSendAt(now: number): number | null {
-    const endpoint = this.#endpoint;
-    if (!endpoint || this.#pending === 0) return null;
+    const endpoint = this.#state.endpoint;
+    if (!endpoint || this.#state.pending === 0) return null;
     if (this.#budgetSpent) return now;
-    const { health, nextProbeAt } = this.#machine;
+    const { health, nextProbeAt } = this.#state.machine;
     if (health === "disabled") return null;
     if (health === "failed") return nextProbeAt;
     const due =
@@ -461,7 +352,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   /** One alarm, at the earliest moment there is something to do (or none). */
   async #arm(): Promise<void> {
     const now = this.clock.now();
-    const candidates = [this.#nextSendAt(now), this.#endpoint ? this.#notices.nextAt() : null];
+    const candidates = [
+      this.#nextSendAt(now),
+      this.#state.endpoint ? this.#notices.nextAt() : null,
+    ];
     const due = candidates.reduce<number | null>(
       (min, at) => (at === null ? min : min === null ? at : Math.min(min, at)),
       null,
