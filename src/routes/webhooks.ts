@@ -217,7 +217,11 @@ const revealSecretRoute = createRoute({
   request: { params: idParam("we") },
   responses: {
     200: jsonContent(
-      z.object({ secret: z.string(), previous_secret_expires_at: z.string().nullable() }),
+      z.object({
+        secret: z.string(),
+        standard_secret: z.string().openapi({ description: "The same secret in `whsec_` form" }),
+        previous_secret_expires_at: z.string().nullable(),
+      }),
       "The current signing secret",
     ),
     ...errorResponses(401, 403, 404, 429),
@@ -345,6 +349,7 @@ export const webhookRoutes = createRouter()
     return c.json(
       {
         secret: endpoint.secret,
+        standard_secret: standardSecretForm(endpoint.secret),
         previous_secret_expires_at:
           graceEnds && graceEnds > now ? new Date(graceEnds).toISOString() : null,
       },

@@ -94,6 +94,8 @@ describe("webhook endpoints", () => {
     );
     expect(revealed).toEqual({
       secret: "textus-HOTh4kXxHIbYst0xutpkdw",
+      // The whsec_ form a Standard Webhooks library verifies with by default.
+      standard_secret: `whsec_${btoa("textus-HOTh4kXxHIbYst0xutpkdw")}`,
       previous_secret_expires_at: null,
     });
     const { key: reader } = await createApiKey(admin, { scopes: ["webhooks:read"] });
