@@ -70,8 +70,9 @@ export async function deliverNotice(deps: NoticeDeps, notice: Notice): Promise<N
       .update(webhookEndpoints)
       .set({
         ...deps.mirror,
+        // The snapshot as it is now: a re-enable after the 410 (newer) must not be undone.
         ...(notice.transition === "endpoint.disabled"
-          ? { active: false, updatedAt: endpoint.updatedAt }
+          ? { active: endpoint.active, updatedAt: endpoint.updatedAt }
           : {}),
       })
       .where(eq(webhookEndpoints.id, endpoint.id));
