@@ -39,15 +39,33 @@ export class EndpointState {
 
   /** Runs one step; returns whether a notice was written. */
   apply(input: Input, now: number, settings: Config, ids: IdGenerator): boolean {
+    const before = { machine: this.machine, pending: this.pending, warned: this.backlogWarned };
     const result = step(this.machine, input, now, settings);
     this.machine = result.state;
-    let notified = false;
-    for (const action of result.actions) {
-      notified = this.#act(action, now, settings, ids) || notified;
+    try {
+      let notified = false;
+      for (const action of result.actions) {
+        notified = this.#act(action, now, settings, ids) || notified;
+      }
+      // "started" only moves in-memory counters, which a restart resets anyway.
+      if (input.kind !== "started") this.queue.setMeta("machine", this.machine);
+      return notified;
+    } catch (error) {
+      // The caller's transaction rolls the storage back; memory follows it.
+      this.machine = before.machine;
+      this.pending = before.pending;
+      this.backlogWarned = before.warned;
+      throw error;
     }
-    // "started" only moves in-memory counters, which a restart resets anyway.
-    if (input.kind !== "started") this.queue.setMeta("machine", this.machine);
-    return notified;
+  }
+
+  /** A send whose answer could not be recorded gives its window slot back (in memory only). */
+  release(probe: boolean): void {
+    this.machine = {
+      ...this.machine,
+      inFlight: Math.max(0, this.machine.inFlight - 1),
+      probing: probe ? false : this.machine.probing,
+    };
   }
 
   /** Writes the backlog notice once the backlog passes `limit`; returns whether it did. */

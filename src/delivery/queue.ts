@@ -108,16 +108,25 @@ export class DeliveryQueue {
    * candidates are the oldest fresh rows and the rows whose backoff has ended (earliest first),
    * merged by publication order: at most `limit + skip.size` rows read from each index.
    */
-  due(now: number, limit: number, strict: boolean, skip: ReadonlySet<string>): QueueRow[] {
+  due(
+    now: number,
+    limit: number,
+    strict: boolean,
+    skip: ReadonlySet<string>,
+    /** Fresh rows up to this seq were already dispatched in this run (so are in flight or done). */
+    freshAfter = 0,
+  ): QueueRow[] {
     if (limit <= 0) return [];
     if (strict) {
       const head = this.head();
       return head && head.nextAttemptAt <= now && !skip.has(head.eventId) ? [head] : [];
     }
     const take = limit + skip.size;
+    // With the cursor, a steady window reads about one fresh row per answer, not the window.
     const fresh = this.#rows(
-      `SELECT ${COLUMNS} FROM queue INDEXED BY queue_fresh WHERE state = 'pending' AND attempts = 0 ORDER BY seq LIMIT ?`,
-      take,
+      `SELECT ${COLUMNS} FROM queue INDEXED BY queue_fresh WHERE state = 'pending' AND attempts = 0 AND seq > ? ORDER BY seq LIMIT ?`,
+      freshAfter,
+      freshAfter > 0 ? limit : take,
     );
     const retry = this.#rows(
       `SELECT ${COLUMNS} FROM queue INDEXED BY queue_backoff WHERE state = 'pending' AND attempts > 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,

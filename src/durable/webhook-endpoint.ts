@@ -53,6 +53,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   #sending = new Set<string>();
   #outstanding = new Set<Promise<void>>();
   #deadline = 0;
+  /** Highest fresh (never tried) seq dispatched in this run: the next fresh rows come after it. */
+  #freshCursor = 0;
   #run: Promise<void> | null = null;
   #runAgain = false;
   #budgetSpent = false;
@@ -112,6 +114,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     }
     const now = this.clock.now();
     const added = this.#queue.add(events, now, options.requeue ?? false);
+    // Re-opened rows keep their old place, which may be behind the run's cursor.
+    if (options.requeue) this.#freshCursor = 0;
     this.#state.pending += added;
     this.#checkBacklog(now);
     // A running window takes new events at once; otherwise the alarm starts one.
@@ -180,6 +184,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     this.#run = (async () => {
       try {
         this.#budgetSpent = false;
+        this.#freshCursor = 0;
         this.#deadline = Date.now() + this.settings.endpointRunBudgetMs;
         this.#sweep();
         do {
@@ -221,16 +226,33 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     if (allowed <= 0) return;
     const rows = room.probe
       ? [this.#queue.head()].filter((row): row is QueueRow => row !== null)
-      : this.#queue.due(now, allowed, window === 1, this.#sending);
+      : this.#queue.due(now, allowed, window === 1, this.#sending, this.#freshCursor);
     if (rows.length === 0) return;
+    for (const row of rows) {
+      if (row.attempts === 0) this.#freshCursor = Math.max(this.#freshCursor, row.seq);
+    }
     this.#bucket = take(this.#bucketFor(rate, now), rate, now, rows.length);
     this.#apply({ kind: "started", count: rows.length, probe: room.probe }, now);
     for (const row of rows) {
       this.#sending.add(row.eventId);
-      const send: Promise<void> = this.#send(endpoint, row, room.probe).finally(() => {
-        this.#sending.delete(row.eventId);
-        this.#outstanding.delete(send);
-      });
+      const send: Promise<void> = this.#send(endpoint, row, room.probe)
+        .catch((error) => {
+          // Only a storage failure lands here (sendOnce never throws): nothing was recorded, so
+          // the row is still pending and goes again; the window slot must not leak.
+          this.#state.release(room.probe);
+          this.#freshCursor = 0;
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: "recording an answer failed",
+              error: String(error),
+            }),
+          );
+        })
+        .finally(() => {
+          this.#sending.delete(row.eventId);
+          this.#outstanding.delete(send);
+        });
       this.#outstanding.add(send);
     }
   }
