@@ -6,6 +6,7 @@ import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import type { EventType } from "../events/catalog";
+import type { EndpointHealthData, OperationalEventType } from "../events/operational";
 import { type AuthorityKey, type AuthorizeResult, KeyAuthority } from "../ledger/authority";
 import { completeCall as completeCallIn } from "../ledger/calls";
 import type { LedgerContext } from "../ledger/context";
@@ -181,6 +182,34 @@ export class AccountObject extends DurableObject<Env> {
     this.#bind(accountId);
     return this.#commit(
       () => receiveInboundIn(this.#context(true, now), { ...input, carrier: "twilio" }).id,
+    );
+  }
+
+  /**
+   * An endpoint's health changed (SPEC §5): the operational event is committed to the outbox in
+   * one transaction and fans out to the account's other subscribed endpoints. Idempotent on the
+   * event id the endpoint object fixed at the transition, so its retries never duplicate it.
+   */
+  async emitOperational(
+    accountId: string,
+    eventId: string,
+    type: OperationalEventType,
+    data: EndpointHealthData,
+    excludeEndpointId: string,
+    now: number,
+  ): Promise<void> {
+    this.#bind(accountId);
+    if (findEvent(this.#db, eventId)) return;
+    this.#commit(() =>
+      appendEvent(this.#db, this.#subscriptions, {
+        id: eventId,
+        accountId,
+        type,
+        livemode: true,
+        data,
+        now,
+        exclude: excludeEndpointId,
+      }),
     );
   }
 

@@ -19,6 +19,8 @@ export function appendEvent(
     livemode: boolean;
     data: unknown;
     now: number;
+    /** An endpoint that must not receive this event (its own operational notice). */
+    exclude?: string;
   },
 ): EventEnvelope {
   const envelope = buildEnvelope({
@@ -35,7 +37,7 @@ export function appendEvent(
       type: input.type,
       livemode: input.livemode,
       payload: JSON.stringify(envelope),
-      endpointIds: subscriptions.matching(input.type),
+      endpointIds: subscriptions.matching(input.type).filter((id) => id !== input.exclude),
       createdAt: input.now,
     })
     .run();
