@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
 import { newAccountWithTestKey } from "../test/e2e/lib/api.mjs";
 import { root, startStandaloneWorker, startWrangler } from "../test/e2e/lib/wrangler.mjs";
+import { dirBytes, objectStorageDir, sampleMemory } from "./footprint.mjs";
 import { fmt, jsonClient, now, pool, round, sleep, summarize, waitUntil } from "./lib.mjs";
 import { startBenchReceiver } from "./receiver.mjs";
 import { benchAccounts, reportAccounts } from "./scenarios/accounts.mjs";
@@ -569,6 +570,9 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
   const { api } = await freshAccount(label);
   await receiver.setStatus(500);
   await receiver.reset();
+  // This scenario's endpoint is a new object: the directory grows by exactly its files.
+  const endpointStorage = objectStorageDir(wrangler.stateDir, "WebhookEndpointObject");
+  const bytesBefore = dirBytes(endpointStorage);
   const [endpoint] = await createEndpoints(api, 1, () => `/b/${label}`);
 
   // The first event fails the endpoint; everything after it only queues.
@@ -585,6 +589,7 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
   const publishMs = now() - publishStart;
   const queued = await getEndpoint(api, endpoint.id);
 
+  const memory = sampleMemory();
   const flipAt = await receiver.setStatus(200);
   const complete = await waitUntil(
     async () => {
@@ -595,6 +600,8 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
     { timeoutMs: deliveryTimeoutMs(size), intervalMs: 100 },
   );
   await sleep(200);
+  const footprint = memory.stop();
+  const storageGrowth = dirBytes(endpointStorage) - bytesBefore;
   const hits = (await receiver.take()).filter((hit) => hit.path === `/b/${label}`);
   const finalState = complete || (await getEndpoint(api, endpoint.id));
 
@@ -620,6 +627,10 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
   const lastOk = afterRecovery.at(-1)?.t ?? null;
   return {
     size,
+    // Runtime memory across the drain, and what the endpoint objects' files grew by per event
+    // (queued, delivered and logged; SQLite pages are reused, so this is an upper bound).
+    memory: footprint,
+    endpoint_storage_bytes_per_event: Math.round(storageGrowth / size),
     publish_failures: rest.failures,
     in_flight: inFlight,
     publish_ms: publishMs,
@@ -887,10 +898,12 @@ function report(results) {
     }
     if (backlogs.length) {
       out("   backlog drain:");
-      out("     backlog | publish s | drain s | replay s | ms/event | lost | dup | order viol.");
+      out(
+        "     backlog | publish s | drain s | replay s | ms/event | lost | dup | order viol. | storage B/event | workerd MiB start/peak/end",
+      );
       for (const b of backlogs) {
         out(
-          `     ${String(b.size).padStart(7)} | ${fmt(b.publish_ms / 1000, 1).padStart(9)} | ${fmt(b.drain_ms / 1000, 2).padStart(7)} | ${fmt(b.replay_ms / 1000, 2).padStart(8)} | ${fmt(b.ms_per_event, 3).padStart(8)} | ${String(b.lost).padStart(4)} | ${String(b.duplicates).padStart(3)} | ${b.order_violations}`,
+          `     ${String(b.size).padStart(7)} | ${fmt(b.publish_ms / 1000, 1).padStart(9)} | ${fmt(b.drain_ms / 1000, 2).padStart(7)} | ${fmt(b.replay_ms / 1000, 2).padStart(8)} | ${fmt(b.ms_per_event, 3).padStart(8)} | ${String(b.lost).padStart(4)} | ${String(b.duplicates).padStart(3)} | ${String(b.order_violations).padStart(11)} | ${String(b.endpoint_storage_bytes_per_event).padStart(15)} | ${b.memory.start_mib}/${b.memory.peak_mib}/${b.memory.end_mib}`,
         );
       }
       out(
