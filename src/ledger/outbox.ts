@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt } from "drizzle-orm";
+import type { QueuedEvent } from "../delivery/queue";
 import { buildEnvelope, type EventEnvelope, type EventType } from "../events/catalog";
 import { events, type LedgerEvent } from "../storage/account/schema";
 import type { LedgerDb } from "./db";
@@ -15,6 +16,7 @@ export function appendEvent(
   input: {
     id: string;
     accountId: string;
+    parentAccountId: string | null;
     type: EventType;
     livemode: boolean;
     data: unknown;
@@ -26,6 +28,7 @@ export function appendEvent(
     type: input.type,
     createdAt: input.now,
     accountId: input.accountId,
+    parentAccountId: input.parentAccountId,
     livemode: input.livemode,
     data: input.data,
   });
@@ -35,11 +38,45 @@ export function appendEvent(
       type: input.type,
       livemode: input.livemode,
       payload: JSON.stringify(envelope),
-      endpointIds: subscriptions.matching(input.type),
+      endpointIds: subscriptions.matching(input.type, false),
+      originAccountId: null,
       createdAt: input.now,
     })
     .run();
   return envelope;
+}
+
+/**
+ * Events a child account forwarded up (its own, or its descendants' it forwards in turn). Each is
+ * stored once by its id, so a batch handed over twice adds nothing, and matched to this
+ * account's `include_subaccounts` endpoints and to its own parent: one hop per level, the same
+ * cost per event however deep or wide the tree.
+ */
+export function appendForwarded(
+  db: LedgerDb,
+  subscriptions: SubscriptionSet,
+  batch: QueuedEvent[],
+): number {
+  let added = 0;
+  for (const event of batch) {
+    const envelope = JSON.parse(event.payload) as { account_id?: unknown; livemode?: unknown };
+    const inserted = db
+      .insert(events)
+      .values({
+        id: event.eventId,
+        type: event.type,
+        livemode: envelope.livemode === true,
+        payload: event.payload,
+        endpointIds: subscriptions.matching(event.type, true),
+        originAccountId: typeof envelope.account_id === "string" ? envelope.account_id : "",
+        createdAt: event.createdAt,
+      })
+      .onConflictDoNothing()
+      .returning({ seq: events.seq })
+      .all();
+    added += inserted.length;
+  }
+  return added;
 }
 
 export const headSeq = (db: LedgerDb): number =>
@@ -55,8 +92,13 @@ export const eventsAfter = (db: LedgerDb, cursor: number, limit: number): Ledger
     .limit(limit)
     .all();
 
+/** The account's own events only: what descendants forwarded is theirs to show. */
 export const findEvent = (db: LedgerDb, id: string): LedgerEvent | undefined =>
-  db.select().from(events).where(eq(events.id, id)).get();
+  db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, id), isNull(events.originAccountId)))
+    .get();
 
 /** Newest first; `livemode` undefined lists both modes (the dashboard). */
 export const listEvents = (
@@ -70,6 +112,7 @@ export const listEvents = (
     .from(events)
     .where(
       and(
+        isNull(events.originAccountId),
         filter.livemode === undefined ? undefined : eq(events.livemode, filter.livemode),
         filter.type ? eq(events.type, filter.type) : undefined,
         cursor ? lt(events.id, cursor) : undefined,
@@ -92,6 +135,7 @@ export const eventsSince = (
     .from(events)
     .where(
       and(
+        isNull(events.originAccountId),
         gte(events.createdAt, since),
         livemode === undefined ? undefined : eq(events.livemode, livemode),
         inArray(events.type, types),

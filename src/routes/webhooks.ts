@@ -34,6 +34,9 @@ export const WebhookSchema = z
     last_failure_at: z.string().nullable(),
     last_error: z.string().nullable(),
     has_client_secret: z.boolean(),
+    include_subaccounts: z
+      .boolean()
+      .openapi({ description: "Also receives every descendant account's events." }),
     source: z.enum(["api", "integrations", "dashboard"]),
     created_at: z.string(),
     updated_at: z.string(),
@@ -66,6 +69,9 @@ const CreateBody = z.strictObject({
   client_secret: ClientSecret.optional().openapi({
     description: "Sent as `Authorization: Bearer …`",
   }),
+  include_subaccounts: z.boolean().optional().openapi({
+    description: "Also receive the events of every sub-account below this one (default false).",
+  }),
 });
 
 const UpdateBody = z.strictObject({
@@ -74,6 +80,9 @@ const UpdateBody = z.strictObject({
   description: Description.optional(),
   active: z.boolean().optional(),
   client_secret: ClientSecret.nullable().optional().openapi({ description: "null removes it" }),
+  include_subaccounts: z.boolean().optional().openapi({
+    description: "Also receive the events of every sub-account below this one (default false).",
+  }),
 });
 
 const TestResult = z
@@ -244,6 +253,7 @@ export const webhookRoutes = createRouter()
         active: body.active,
         secret: body.secret,
         clientSecret: body.client_secret,
+        includeSubaccounts: body.include_subaccounts,
       },
       principalOf(c).kind === "session" ? "dashboard" : "api",
     );
@@ -278,6 +288,7 @@ export const webhookRoutes = createRouter()
         description: body.description,
         active: body.active,
         clientSecret: body.client_secret,
+        includeSubaccounts: body.include_subaccounts,
       },
     );
     return c.json(endpointResource(endpoint), 200);

@@ -15,6 +15,8 @@ export interface EndpointInput {
   active?: boolean | undefined;
   secret?: string | undefined;
   clientSecret?: string | null | undefined;
+  /** Also receive every descendant account's events (SPEC §2). */
+  includeSubaccounts?: boolean | undefined;
 }
 
 export type EndpointPatch = Partial<EndpointInput>;
@@ -56,6 +58,7 @@ export async function createEndpoint(
     previousSecret: null,
     previousSecretExpiresAt: null,
     clientSecret: input.clientSecret ?? null,
+    includeSubaccounts: input.includeSubaccounts ?? false,
     source,
     status: active ? "active" : "disabled",
     pendingCount: 0,
@@ -126,6 +129,9 @@ export async function updateEndpoint(
     ...(patch.events === undefined ? {} : { events: [...new Set(patch.events)] }),
     ...(patch.description === undefined ? {} : { description: patch.description }),
     ...(patch.clientSecret === undefined ? {} : { clientSecret: patch.clientSecret }),
+    ...(patch.includeSubaccounts === undefined
+      ? {}
+      : { includeSubaccounts: patch.includeSubaccounts }),
     ...(patch.secret === undefined
       ? {}
       : { secret: patch.secret, previousSecret: null, previousSecretExpiresAt: null }),

@@ -13,6 +13,7 @@ export const endpointResource = (endpoint: WebhookEndpoint) => ({
   last_failure_at: toIsoOrNull(endpoint.lastFailureAt),
   last_error: endpoint.lastError,
   has_client_secret: endpoint.clientSecret !== null,
+  include_subaccounts: endpoint.includeSubaccounts,
   source: endpoint.source,
   created_at: toIso(endpoint.createdAt),
   updated_at: toIso(endpoint.updatedAt),
