@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, lt } from "drizzle-orm";
 import { type Database, isUniqueViolation } from "../db/client";
 import { type Account, accountAncestors, accounts } from "../db/schema";
 import { accountObject } from "../durable/stubs";
@@ -77,15 +77,24 @@ export async function createSubAccount(
       headers: { "Retry-After": "1" },
     });
   }
+  // The parent's ancestors, one level further away, plus the parent itself (one row per level).
+  const above = await db
+    .select()
+    .from(accountAncestors)
+    .where(eq(accountAncestors.accountId, parent.id));
+  const ancestry = [
+    { accountId: account.id, ancestorId: parent.id, depth: 1 },
+    ...above.map((row) => ({
+      accountId: account.id,
+      ancestorId: row.ancestorId,
+      depth: row.depth + 1,
+    })),
+  ];
   for (let attempt = 0; ; attempt++) {
     try {
       await db.batch([
         db.insert(accounts).values(account),
-        // The parent's ancestors, one level further away, plus the parent itself.
-        db.run(sql`INSERT INTO account_ancestors (account_id, ancestor_id, depth)
-          SELECT ${account.id}, ancestor_id, depth + 1 FROM account_ancestors
-          WHERE account_id = ${parent.id}
-          UNION ALL SELECT ${account.id}, ${parent.id}, 1`),
+        db.insert(accountAncestors).values(ancestry),
       ]);
       return account;
     } catch (error) {
