@@ -31,7 +31,7 @@ const RecordingForm = z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional()
-      .openapi({ example: "https://api.twilio.com/2010-04-01/Accounts/AC…/Recordings/RE…" }),
+      .openapi({ example: "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/RE42" }),
   })
   .openapi("TwilioRecordingStatusCallback");
 
