@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { twilioSettings } from "../carrier/twilio";
 import { verifyTwilioSignature } from "../carrier/twilio-signature";
+import { FINAL_CALL_STATUS, receiptOf } from "../carrier/twilio-status";
 import { accounts } from "../db/schema";
 import { accountObject } from "../durable/stubs";
 import { ApiError, notFound } from "../errors";
@@ -11,7 +12,6 @@ import { readLimited } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { createRouter, errorResponses } from "../http/router";
 import { E164 } from "../messaging/phone";
-import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 import { liveOwnerOf } from "../numbers/service";
 
 /**
@@ -24,8 +24,6 @@ const tags = ["Carrier callbacks"];
 const FORM = "application/x-www-form-urlencoded";
 /** The reply that tells Twilio "received, send nothing back". */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-/** Twilio's status callbacks usually carry only ErrorCode; the API still wants a readable reason. */
-const DEFAULT_FAILURE = "The carrier could not deliver the message.";
 
 /**
  * Runs before any validation, in this order: configured (503), form body (415/413), signature
@@ -226,44 +224,6 @@ async function assertOwner(c: Context<AppEnv>, accountId: string, from: string |
   }
 }
 
-/** Twilio's MessageStatus to our receipt; null for the intermediate states that change nothing. */
-function receiptOf(form: z.infer<typeof MessageStatusForm>): Receipt | null {
-  const status = form.MessageStatus.toLowerCase();
-  switch (status) {
-    case "delivered":
-    case "read": // WhatsApp-style read receipts come only after delivery.
-      return { status: "delivered" };
-    case "undelivered":
-    case "failed":
-    case "canceled": // A scheduled message canceled before sending will never arrive.
-      return {
-        status: "failed",
-        errorCode: form.ErrorCode,
-        errorMessage: form.ErrorMessage ?? DEFAULT_FAILURE,
-      };
-    case "accepted":
-    case "scheduled":
-    case "queued":
-    case "sending":
-    case "sent":
-      return null;
-    default:
-      return {
-        status: "unknown",
-        errorCode: form.ErrorCode,
-        errorMessage: form.ErrorMessage ?? `The carrier reported "${status}", not a final status.`,
-      };
-  }
-}
-
-const FINAL_CALL_STATUS: Record<string, FinalCallStatus> = {
-  completed: "completed",
-  failed: "failed",
-  busy: "busy",
-  "no-answer": "no-answer",
-  canceled: "failed",
-};
-
 /**
  * Each callback is one call to the account object, which applies it in one transaction with its
  * events; the object answers only after that commit, so Twilio's retry of a failed callback is
@@ -274,7 +234,7 @@ export const carrierRoutes = createRouter()
     const { account_id, message_id } = c.req.valid("param");
     const form = c.req.valid("form");
     await assertOwner(c, account_id, form.From);
-    const receipt = receiptOf(form);
+    const receipt = receiptOf(form.MessageStatus, form.ErrorCode, form.ErrorMessage);
     // A message of another account (or a late duplicate) is simply not in flight here: no effect.
     if (receipt) {
       const now = c.get("services").clock.now();
