@@ -239,9 +239,10 @@ export class AccountObject extends DurableObject<Env> {
     types: string[],
     max: number,
     livemode?: boolean,
+    includeForwarded = false,
   ) {
     this.#bind(accountId);
-    return eventsSince(this.#db, since, types, max, livemode);
+    return eventsSince(this.#db, since, types, max, livemode, includeForwarded);
   }
 
   // ---- subscriptions, pushed by the control plane ----

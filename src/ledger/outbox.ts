@@ -122,20 +122,24 @@ export const listEvents = (
     .limit(limit + 1)
     .all();
 
-/** Oldest first, for replay; bounded so one request cannot load an account's whole history. */
+/**
+ * Oldest first, for replay; bounded so one request cannot load an account's whole history. An
+ * `include_subaccounts` endpoint replays what descendants forwarded too.
+ */
 export const eventsSince = (
   db: LedgerDb,
   since: number,
   types: string[],
   max: number,
   livemode?: boolean,
+  includeForwarded = false,
 ): LedgerEvent[] =>
   db
     .select()
     .from(events)
     .where(
       and(
-        isNull(events.originAccountId),
+        includeForwarded ? undefined : isNull(events.originAccountId),
         gte(events.createdAt, since),
         livemode === undefined ? undefined : eq(events.livemode, livemode),
         inArray(events.type, types),

@@ -61,6 +61,13 @@ describe("events flow up to include_subaccounts endpoints", () => {
     const orgKey = (await createApiKey(org)).key;
     const orgEvents = await json(await call("/v1/events", { bearer: orgKey }));
     expect(orgEvents.data.map((e: { id: string }) => e.id)).not.toContain(event.id);
+
+    // Replay: the include_subaccounts endpoint replays the descendant's event; the other none.
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const replay = (id: string) =>
+      call(`/v1/webhooks/${id}/replay`, { cookie: org.cookie, body: { since } }).then(json);
+    expect((await replay(all.id)).replayed).toBe(1);
+    expect((await replay(own.id)).replayed).toBe(0);
   });
 
   it("the org's own events go to both its endpoints; a sibling's never reach another sibling", async () => {
