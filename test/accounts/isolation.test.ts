@@ -185,6 +185,14 @@ describe("Switchboard-Account isolation matrix", () => {
     }
   });
 
+  it("the header never stands in for a credential: without one it is still 401", async () => {
+    const org = await signup();
+    const { east } = await orgTree(org);
+    for (const path of ["/v1/account", "/v1/contacts", "/v1/accounts"]) {
+      await expectError(await call(path, { headers: as(east.id) }), 401);
+    }
+  });
+
   it("GET /v1/me and /v1/account say which account the request acted in", async () => {
     const org = await signup();
     const { east } = await orgTree(org);
