@@ -1,8 +1,12 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+// @ts-expect-error -- a plain .mjs build script without type declarations
+import { buildClient } from "./scripts/build-client.mjs";
 
 export default defineConfig(async () => {
+  // wrangler.toml serves build/public as static assets; it must exist before the pool starts.
+  await buildClient();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [

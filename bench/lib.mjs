@@ -1,5 +1,7 @@
-// Small helpers for the benchmark: a JSON API client, statistics, bounded waiting and a
-// concurrency pool.
+// Small helpers for the benchmark: a JSON API client, a closed-loop load generator, statistics,
+// bounded waiting and a concurrency pool.
+import http from "node:http";
+
 export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,6 +45,82 @@ export function jsonClient(baseUrl, { key = null } = {}) {
       }
       return response.body;
     },
+  };
+}
+
+/**
+ * Closed-loop load: `agent.maxSockets` keep-alive node:http loops against `baseUrl` for `ms`, each
+ * sending `next()` = `{ method, path, headers, body }` again as soon as the previous answer is read.
+ * Returns `{ requests, ok, errors, errorStatuses, firstError, ms, per_second, latencies }`; `ok` counts answers with
+ * `okStatus(status)`, `errors` the rest (connection errors included), and the rate counts `ok`.
+ */
+export async function httpLoad(baseUrl, { agent, ms, next, okStatus }) {
+  const url = new URL(baseUrl);
+  const once = ({ method = "GET", path, headers = {}, body }) =>
+    new Promise((resolve) => {
+      const start = performance.now();
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          agent,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers:
+            body === undefined
+              ? headers
+              : { ...headers, "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = "";
+          // Only an error's body is kept (its start), for the report.
+          res.on("data", (chunk) => {
+            if (res.statusCode >= 300 && text.length < 500) text += chunk;
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode, ms: performance.now() - start, text }),
+          );
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
+      req.on("error", (error) =>
+        resolve({ status: 0, ms: performance.now() - start, text: error.message }),
+      );
+      req.end(body);
+    });
+  const latencies = [];
+  let ok = 0;
+  let errors = 0;
+  const errorStatuses = {};
+  let firstError = null;
+  const start = performance.now();
+  const deadline = start + ms;
+  await Promise.all(
+    Array.from({ length: agent.maxSockets }, async () => {
+      while (performance.now() < deadline) {
+        const result = await once(next());
+        if (okStatus(result.status)) {
+          ok += 1;
+          latencies.push(result.ms);
+        } else {
+          errors += 1;
+          errorStatuses[result.status] = (errorStatuses[result.status] ?? 0) + 1;
+          firstError ??= `${result.status} ${result.text.slice(0, 300)}`;
+        }
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  return {
+    requests: ok + errors,
+    ok,
+    errors,
+    errorStatuses,
+    firstError,
+    ms: elapsed,
+    per_second: (ok / elapsed) * 1000,
+    latencies,
   };
 }
 

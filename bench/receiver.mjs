@@ -20,14 +20,18 @@ function runReceiver() {
       const answered = status;
       let id = null;
       let createdAt = null;
+      let type = null;
+      let ref = null;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
         id = body.id ?? null;
         createdAt = body.created_at ? Date.parse(body.created_at) : null;
+        type = body.type ?? null;
+        ref = body.data?.id ?? null; // e.g. the message id of a message.* event
       } catch {
         // a non-JSON body (the ceiling client sends JSON too, so this is unexpected): id null
       }
-      log.push({ path: req.url, id, createdAt, status: answered, t });
+      log.push({ path: req.url, id, type, ref, createdAt, status: answered, t });
       Atomics.add(counters, 1, 1);
       if (answered < 300) Atomics.add(counters, 0, 1);
       res.writeHead(answered, { "content-type": "text/plain", "content-length": "2" });
@@ -66,7 +70,8 @@ function runReceiver() {
 /**
  * Starts the receiver thread. Returns `{ url(path), setStatus(code), reset(), take(), ok(),
  * total(), close() }`. `take()` returns (and clears) the log of every request since the last
- * take/reset: `{ path, id, createdAt, status, t }` with `t` in epoch ms (sub-ms precision).
+ * take/reset: `{ path, id, type, ref, createdAt, status, t }` with `t` in epoch ms (sub-ms
+ * precision) and `ref` the envelope's `data.id` (a message.* event's message id).
  */
 export async function startBenchReceiver() {
   const shared = new SharedArrayBuffer(8);

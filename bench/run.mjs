@@ -8,7 +8,10 @@
 // of the same runtime (bench/ceiling, a bare fetch loop under its own wrangler dev) and delivery
 // throughput/latency with 1 and 100 endpoints, publish-paced and as a drain; c. a 10,000-event
 // backlog drained after recovery (nothing lost, nothing out of order); d. linear costs: fan-out to
-// 1/10/50 endpoints and backlogs of 1,000/5,000/10,000.
+// 1/10/50 endpoints and backlogs of 1,000/5,000/10,000. Issue 9 (real sends through
+// POST /v1/messages, bench/scenarios/): api (send vs healthz req/s at c=16), send-fanout (send time
+// with 100 endpoints vs 1), latency (send -> message.sent received, spaced and burst), accounts
+// (cost per event at 1/100/1,000 accounts).
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -20,6 +23,11 @@ import { newAccountWithTestKey } from "../test/e2e/lib/api.mjs";
 import { root, startStandaloneWorker, startWrangler } from "../test/e2e/lib/wrangler.mjs";
 import { fmt, jsonClient, now, pool, round, sleep, summarize, waitUntil } from "./lib.mjs";
 import { startBenchReceiver } from "./receiver.mjs";
+import { benchAccounts, reportAccounts } from "./scenarios/accounts.mjs";
+import { benchApi, reportApi } from "./scenarios/api.mjs";
+import { benchLatency, reportLatency } from "./scenarios/latency.mjs";
+import { MESSAGE_EVENTS } from "./scenarios/messages.mjs";
+import { benchSendFanout, reportSendFanout } from "./scenarios/send-fanout.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,8 +70,44 @@ const config = {
   ),
   publishConcurrency: Math.max(1, envNum("BENCH_PUBLISH_CONCURRENCY", 8)),
   failedRetryIntervalMs: Math.max(1, envNum("BENCH_FAILED_RETRY_INTERVAL_MS", 500)),
-  maxMinutes: envNum("BENCH_MAX_MINUTES", 25),
-  // Comma-separated subset of: auth, ceiling, throughput, fanout, backlog, extra (default: all).
+  // Issue 9 scenarios (bench/scenarios/). The event types their endpoints subscribe to.
+  messageEvents: (process.env.BENCH_MESSAGE_EVENTS ?? MESSAGE_EVENTS.join(","))
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
+  api: {
+    concurrency: Math.max(1, envNum("BENCH_API_CONCURRENCY", 16)),
+    windowMs: Math.max(500, envNum("BENCH_API_WINDOW_MS", 3000)),
+    rounds: scaled("BENCH_API_ROUNDS", 6, 2),
+  },
+  sendFanout: {
+    sends: scaled("BENCH_SEND_FANOUT_SENDS", 60, 10),
+    warmup: 3,
+    pauseMs: Math.max(0, envNum("BENCH_SEND_FANOUT_PAUSE_MS", 300)),
+    endpoints: Math.max(2, envNum("BENCH_SEND_FANOUT_ENDPOINTS", 100)),
+  },
+  latency: {
+    spacedSends: scaled("BENCH_LATENCY_SENDS", 200, 20),
+    spacingMs: Math.max(0, envNum("BENCH_LATENCY_SPACING_MS", 50)),
+    burstSends: scaled("BENCH_LATENCY_BURST", 500, 50),
+    burstConcurrency: Math.max(1, envNum("BENCH_LATENCY_BURST_CONCURRENCY", 16)),
+  },
+  accounts: {
+    sizes: [
+      ...new Set(
+        envList("BENCH_ACCOUNTS", [1, 100, 1000]).map((size) =>
+          Math.max(1, Math.round(size * SCALE)),
+        ),
+      ),
+    ],
+    messages: scaled("BENCH_ACCOUNTS_MESSAGES", 1000, 20),
+    concurrency: Math.max(1, envNum("BENCH_ACCOUNTS_CONCURRENCY", 8)),
+    setupConcurrency: Math.max(1, envNum("BENCH_SIGNUP_CONCURRENCY", 4)),
+    setupBudgetSeconds: Math.max(10, envNum("BENCH_SIGNUP_BUDGET_SECONDS", 300)),
+  },
+  maxMinutes: envNum("BENCH_MAX_MINUTES", 45),
+  // Comma-separated subset of: auth, ceiling, throughput, fanout, backlog, extra, api, send-fanout,
+  // latency, accounts (default: all).
   only: (process.env.BENCH_ONLY ?? "")
     .split(",")
     .map((part) => part.trim())
@@ -75,6 +119,8 @@ const EVENT_TYPE = "message.sent";
 const baseVars = {
   ALLOW_PRIVATE_WEBHOOK_URLS: "true",
   SIGNUP: "open",
+  // The accounts scenario signs up to 1,000 accounts from one IP (SPEC §6's var; a no-op if unused).
+  SIGNUPS_PER_HOUR_PER_IP: "1000000",
   // The bench sends far more than the contract's 6,000 requests/minute with one key.
   API_KEY_RATE_LIMIT_PER_MINUTE: "1000000000",
   FAILED_RETRY_INTERVAL_MS: String(config.failedRetryIntervalMs),
@@ -677,7 +723,7 @@ function report(results) {
   out("Switchboard benchmark (npm run bench)");
   out("=".repeat(100));
   out(
-    `machine: ${results.machine.cpus} x ${results.machine.cpu_model}; node ${results.machine.node}; load before ${results.machine.loadavg_before.map((v) => v.toFixed(2)).join(" ")}`,
+    `machine: ${results.machine.cpus} x ${results.machine.cpu_model}; node ${results.machine.node}; load before ${results.machine.loadavg_before.map((v) => v.toFixed(2)).join(" ")}, after ${results.machine.loadavg_after.map((v) => v.toFixed(2)).join(" ")}`,
   );
   out(
     `runtime: wrangler dev (local workerd), fresh --persist-to state; scale ${config.scale}; total ${fmt(results.total_seconds, 1)} s`,
@@ -685,6 +731,12 @@ function report(results) {
   out(
     `vars: ENDPOINT_MAX_IN_FLIGHT=${phase.in_flight} FAILED_RETRY_INTERVAL_MS=${config.failedRetryIntervalMs} RETRY_BASE_MS=200 API_KEY_RATE_LIMIT_PER_MINUTE=1e9; client publish concurrency ${config.publishConcurrency}`,
   );
+
+  if (phase.api || phase.send_fanout || phase.latency || phase.accounts) {
+    out(
+      `issue 9 scenarios: endpoints subscribe to ${config.messageEvents.join(", ")}; CARRIER_DELAY_MS default (1000)`,
+    );
+  }
 
   const auth = phase.auth;
   if (auth) {
@@ -853,6 +905,10 @@ function report(results) {
       out("     (linear = the cost grows by the same factor as the size; ms/event stays flat)");
     }
   }
+  if (phase.api) reportApi(phase.api, out);
+  if (phase.send_fanout) reportSendFanout(phase.send_fanout, out);
+  if (phase.latency) reportLatency(phase.latency, out);
+  if (phase.accounts) reportAccounts(phase.accounts, out);
   out("=".repeat(100));
   return lines.join("\n");
 }
@@ -877,8 +933,11 @@ function roundDeep(value) {
   return value;
 }
 
+/** What has been measured so far (the failure path still reports it). */
+let results = null;
+
 async function main() {
-  const results = {
+  results = {
     started_at: new Date(startedAt).toISOString(),
     config,
     machine: {
@@ -932,6 +991,28 @@ async function main() {
     }
   }
 
+  // Issue 9: real sends through POST /v1/messages (bench/scenarios/).
+  const ctx = {
+    config,
+    log,
+    receiver,
+    baseUrl: () => wrangler.baseUrl,
+    freshAccount,
+    deliveryTimeoutMs,
+    /** Throws once wrangler dev has exited, so a crash fails the run at once (with its log). */
+    assertAlive: () => {
+      if (wrangler.exited) throw new Error("wrangler dev exited during the run");
+    },
+  };
+  if (enabled("api")) phase.api = await benchApi(ctx);
+  if (enabled("send-fanout")) phase.send_fanout = await benchSendFanout(ctx);
+  if (enabled("latency")) phase.latency = await benchLatency(ctx);
+  if (enabled("accounts")) {
+    phase.accounts = await benchAccounts(ctx, (partial) => {
+      phase.accounts = partial;
+    });
+  }
+
   for (const inFlight of enabled("extra") ? config.extraInFlight : []) {
     if (inFlight === config.inFlight) continue;
     const extra = { in_flight: inFlight, fanout_concurrency: fanoutConcurrency, throughput: [] };
@@ -941,6 +1022,7 @@ async function main() {
   }
 
   results.total_seconds = (Date.now() - startedAt) / 1000;
+  results.machine.loadavg_after = loadavg();
   const text = report(results);
   console.log(text);
   const file = join(here, "results.json");
@@ -962,7 +1044,11 @@ async function main() {
     (p) =>
       p.throughput.every((t) => t.complete) && (!p.drain || (p.drain.complete && !p.drain.lost)),
   );
-  return backlogOk && throughputOk ? 0 : 1;
+  const sendsOk =
+    (!phase.send_fanout || phase.send_fanout.deliveries.complete) &&
+    (!phase.latency || phase.latency.burst.deliveries.complete) &&
+    (!phase.accounts || phase.accounts.complete);
+  return backlogOk && throughputOk && sendsOk ? 0 : 1;
 }
 
 let exitCode = 1;
@@ -970,6 +1056,24 @@ try {
   exitCode = await main();
 } catch (error) {
   log(`failed: ${error.stack ?? error.message}`);
+  if (results) {
+    // The scenarios that finished before the failure; bench/results.json is left as it was.
+    results.failed = error.message;
+    results.total_seconds = (Date.now() - startedAt) / 1000;
+    results.machine.loadavg_after = loadavg();
+    const file = join(tmpdir(), "switchboard-bench-partial.json");
+    try {
+      const text = report(results);
+      console.log(text);
+      writeFileSync(
+        file,
+        `${JSON.stringify(roundDeep({ ...results, report: text.split("\n") }), null, 2)}\n`,
+      );
+      log(`partial results (the scenarios that finished) written to ${file}`);
+    } catch (reportError) {
+      log(`could not report the partial results: ${reportError.message}`);
+    }
+  }
   if (wrangler) {
     const file = join(tmpdir(), "switchboard-bench-wrangler.log");
     writeFileSync(file, wrangler.log(100_000));

@@ -26,6 +26,7 @@ import { phoneNumberRoutes } from "./routes/phone-numbers";
 import { systemRoutes } from "./routes/system";
 import { testHelperRoutes } from "./routes/test-helpers";
 import { userRoutes } from "./routes/users";
+import { webhookStatsRoutes } from "./routes/webhook-stats";
 import { webhookRoutes } from "./routes/webhooks";
 import { createServices, type Services } from "./services";
 import { uiRoutes } from "./ui/routes";
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", apiKeyRoutes);
   app.route("/", auditRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", webhookStatsRoutes);
   app.route("/", eventTypeRoutes);
   app.route("/", deliveryRoutes);
   app.route("/", eventRoutes);

@@ -3,6 +3,8 @@ import { eq } from "drizzle-orm";
 import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import { type DeliveryHealth, deliveryHealth, HEALTH_WINDOW_MS } from "../delivery/health";
+import { attemptsSince } from "../delivery/health-log";
 import { classify, retryDelayMs } from "../delivery/policy";
 import {
   type AttemptRecord,
@@ -129,6 +131,12 @@ export class WebhookEndpointObject extends DurableObject<Env> {
 
   async deliveries(limit: number, before?: string, eventId?: string): Promise<AttemptRecord[]> {
     return this.#queue.attempts(limit, before, eventId);
+  }
+
+  /** Success rate, latency and recent attempts over the last 24 h (pure: ../delivery/health). */
+  async health(): Promise<DeliveryHealth> {
+    const now = this.clock.now();
+    return deliveryHealth(attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS), now);
   }
 
   async eventStates(eventIds: string[]) {

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { createRouter, jsonContent } from "../http/router";
 
 const Health = z.object({
@@ -23,15 +22,13 @@ const healthRoute = createRoute({
   },
 });
 
-export const systemRoutes = createRouter()
-  .openapi(healthRoute, (c) => {
-    // A deployment without its pepper cannot authenticate keys: report it unhealthy at once.
-    const pepper = typeof c.env.API_KEY_PEPPER === "string" && c.env.API_KEY_PEPPER.length >= 16;
-    const body = {
-      ok: pepper,
-      time: new Date(c.get("services").clock.now()).toISOString(),
-      checks: { api_key_pepper: pepper ? ("ok" as const) : ("missing" as const) },
-    };
-    return pepper ? c.json(body, 200) : c.json(body, 503);
-  })
-  .get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Switchboard API" }));
+export const systemRoutes = createRouter().openapi(healthRoute, (c) => {
+  // A deployment without its pepper cannot authenticate keys: report it unhealthy at once.
+  const pepper = typeof c.env.API_KEY_PEPPER === "string" && c.env.API_KEY_PEPPER.length >= 16;
+  const body = {
+    ok: pepper,
+    time: new Date(c.get("services").clock.now()).toISOString(),
+    checks: { api_key_pepper: pepper ? ("ok" as const) : ("missing" as const) },
+  };
+  return pepper ? c.json(body, 200) : c.json(body, 503);
+});

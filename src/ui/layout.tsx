@@ -1,25 +1,19 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { CLIENT_COMMON } from "./client";
-import { STYLES } from "./styles";
+import { entryScript, type PageEntry, STYLESHEET } from "./assets";
 
 export interface LayoutProps {
   title: string;
-  /** Per-response CSP nonce: only our own inline <style>/<script> tags carry it. */
+  /** Per-response CSP nonce: only script tags carrying it run (see ./csp.ts). */
   nonce: string;
-  /** Page scripts (constant code, never user data), run after the shared helpers. */
-  scripts?: string[];
-  /** Read by page scripts through `SB.me` (dashboard only); rendered as escaped data-* attributes. */
+  /** The page's browser module (src/ui/client/entries/<entry>.ts, bundled). */
+  entry: PageEntry;
+  /** Read by the page's module; rendered as escaped data-* attributes on <body>. */
   data?: Record<string, string>;
   children?: Child;
 }
 
-/** Emitted unescaped, so the code must be a constant; data reaches scripts only via data-*. */
-const InlineScript = ({ nonce, code }: { nonce: string; code: string }) => (
-  <script nonce={nonce}>{raw(code)}</script>
-);
-
-export function Layout({ title, nonce, scripts = [], data = {}, children }: LayoutProps) {
+export function Layout({ title, nonce, entry, data = {}, children }: LayoutProps) {
   const dataAttributes = Object.fromEntries(
     Object.entries(data).map(([name, value]) => [`data-${name}`, value]),
   );
@@ -33,15 +27,10 @@ export function Layout({ title, nonce, scripts = [], data = {}, children }: Layo
           <meta name="color-scheme" content="light" />
           <title>{`${title} · Switchboard`}</title>
           <link rel="icon" href="data:," />
-          <style nonce={nonce}>{raw(STYLES)}</style>
+          <link rel="stylesheet" href={STYLESHEET} />
+          <script type="module" src={entryScript(entry)} nonce={nonce} />
         </head>
-        <body {...dataAttributes}>
-          {children}
-          <InlineScript nonce={nonce} code={CLIENT_COMMON} />
-          {scripts.map((code) => (
-            <InlineScript nonce={nonce} code={code} />
-          ))}
-        </body>
+        <body {...dataAttributes}>{children}</body>
       </html>
     </>
   );

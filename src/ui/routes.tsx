@@ -5,7 +5,9 @@ import { findSession, SESSION_COOKIE, type SessionContext } from "../auth/sessio
 import type { AppEnv } from "../http/context";
 import { randomBytes } from "../lib/crypto";
 import { toBase64 } from "../lib/encoding";
+import { contentSecurityPolicy } from "./csp";
 import { DashboardPage } from "./pages/dashboard";
+import { DocsPage } from "./pages/docs";
 import { LoginPage } from "./pages/login";
 import { SignupPage } from "./pages/signup";
 
@@ -18,31 +20,23 @@ async function currentSession(c: PageContext): Promise<SessionContext | null> {
 }
 
 /**
- * Pages carry a strict CSP: only inline code stamped with this response's nonce runs, and the page
- * can only talk to its own origin. Headers are set per page (not with `use("*")`), because this
- * router is mounted at "/" and its middleware would otherwise wrap the API as well.
+ * Pages carry a strict CSP (./csp.ts): only script tags stamped with this response's nonce run,
+ * and the page can only talk to its own origin. Headers are set per page (not with `use("*")`),
+ * because this router is mounted at "/" and its middleware would otherwise wrap the API as well.
  */
-function page(c: PageContext, render: (nonce: string) => ReturnType<typeof LoginPage>) {
+function page(
+  c: PageContext,
+  render: (nonce: string) => ReturnType<typeof LoginPage>,
+  options: { nonceStyles?: boolean } = {},
+) {
   const nonce = toBase64(randomBytes(16));
-  c.header(
-    "Content-Security-Policy",
-    [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src 'nonce-${nonce}'`,
-      "img-src 'self' data:",
-      "connect-src 'self'",
-      "form-action 'self'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-  );
+  c.header("Content-Security-Policy", contentSecurityPolicy(nonce, options));
   c.header("X-Frame-Options", "DENY");
   c.header("Cache-Control", "no-store");
   return c.html(render(nonce));
 }
 
-/** The dashboard (SPEC §8): server-rendered pages whose inline scripts call the JSON API. */
+/** The dashboard (SPEC §8): server-rendered pages whose bundled modules call the JSON API. */
 export const uiRoutes = new Hono<AppEnv>()
   .get("/", async (c) => c.redirect((await currentSession(c)) ? "/dashboard" : "/login", 302))
   .get("/login", async (c) => {
@@ -59,5 +53,7 @@ export const uiRoutes = new Hono<AppEnv>()
     const session = await currentSession(c);
     if (!session) return c.redirect("/login", 302);
     const viewer = { user: session.user, account: session.account };
-    return page(c, (nonce) => <DashboardPage nonce={nonce} viewer={viewer} />);
-  });
+    const settings = { allowPrivateWebhookUrls: c.get("config").allowPrivateWebhookUrls };
+    return page(c, (nonce) => <DashboardPage nonce={nonce} viewer={viewer} settings={settings} />);
+  })
+  .get("/docs", (c) => page(c, (nonce) => <DocsPage nonce={nonce} />, { nonceStyles: true }));

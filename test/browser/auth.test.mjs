@@ -44,7 +44,7 @@ describe("accounts through the dashboard", () => {
     await error.waitFor({ state: "visible" });
     assert.match(await error.textContent(), /Please fix the following/);
     const details = await error.getByTestId("error-details").locator("li").allInnerTexts();
-    assert.deepEqual(details, ["Password: Password must be at least 10 characters."]);
+    assert.deepEqual(details, ["Password must be at least 10 characters."]);
     assert.match(await error.textContent(), /validation_failed/);
     assert.match(new URL(page.url()).pathname, /^\/signup$/, "stays on the form");
   });

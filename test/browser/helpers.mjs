@@ -25,10 +25,11 @@ export function launchBrowser() {
 }
 
 /** A fresh context (own cookie jar) whose uncaught page errors fail the test that caused them. */
-export async function newPage(browser) {
+export async function newPage(browser, { width = 1200, height = 900, storageState } = {}) {
   const context = await browser.newContext({
     baseURL: BASE_URL,
-    viewport: { width: 1200, height: 900 },
+    viewport: { width, height },
+    ...(storageState ? { storageState } : {}),
   });
   const page = await context.newPage();
   const errors = [];
@@ -63,4 +64,34 @@ export async function logInThroughUi(page, { email, password = PASSWORD }) {
   await page.getByTestId("login-password").fill(password);
   await page.getByTestId("login-submit").click();
   await page.waitForURL("**/dashboard");
+}
+
+/** Every URL the page requests, in order (SPEC §8: all of them must be the worker's own). */
+export function recordRequests(page) {
+  const urls = [];
+  page.on("request", (request) => urls.push(request.url()));
+  return urls;
+}
+
+/** URLs not served by the worker under test (data: URLs never leave the browser). */
+export function foreignRequests(urls) {
+  const origin = new URL(BASE_URL).origin;
+  return urls.filter((url) => !url.startsWith("data:") && new URL(url).origin !== origin);
+}
+
+/** The page's width beyond the viewport: 0 when nothing scrolls sideways. */
+export function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** JSON over the page's own cookie jar, as the dashboard calls the API (Origin for CSRF). */
+export async function apiAsPage(page, method, path, body) {
+  const response = await page.request.fetch(path, {
+    method,
+    headers: { origin: new URL(BASE_URL).origin, "content-type": "application/json" },
+    ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok()) throw new Error(`${method} ${path} answered ${response.status()}: ${text}`);
+  return text ? JSON.parse(text) : null;
 }

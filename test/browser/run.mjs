@@ -18,12 +18,15 @@ async function main() {
   const wrangler = await startWrangler({
     label: "browser",
     host: "localhost",
-    vars: { ALLOW_PRIVATE_WEBHOOK_URLS: "true", SIGNUP: "open" },
+    // A short retry base so the delivery health test sees a failure and its retry in seconds.
+    vars: { ALLOW_PRIVATE_WEBHOOK_URLS: "true", SIGNUP: "open", RETRY_BASE_MS: "300" },
   });
   try {
     console.log(`# wrangler dev ready at ${wrangler.baseUrl} (state in ${wrangler.stateDir})`);
+    // BROWSER_TESTS=health,layout runs only those files (while working on them).
+    const only = process.env.BROWSER_TESTS?.split(",").map((name) => `${name.trim()}.test.mjs`);
     const files = readdirSync(here)
-      .filter((name) => name.endsWith(".test.mjs"))
+      .filter((name) => name.endsWith(".test.mjs") && (!only || only.includes(name)))
       .sort()
       .map((name) => join(here, name));
     const tests = spawn(

@@ -2,34 +2,21 @@ import { Header } from "../header";
 import { Layout } from "../layout";
 import { apiKeysSection } from "../sections/api-keys";
 import { teamSection } from "../sections/team";
-import type { DashboardSection, Viewer } from "../sections/types";
+import type { DashboardSection, PageSettings, Viewer } from "../sections/types";
 import { webhooksSection } from "../sections/webhooks";
-import { CLIENT_WIDGETS } from "../widgets";
 
 /** The page's sections, in display order. */
 export const SECTIONS: DashboardSection[] = [apiKeysSection, webhooksSection, teamSection];
 
-const SHELL_SCRIPT = `
-(function () {
-  var pageError = document.querySelector('[data-testid="page-error"]');
-  var logout = document.querySelector('[data-testid="logout-button"]');
-  logout.addEventListener("click", async function () {
-    logout.disabled = true;
-    try {
-      await SB.api("POST", "/v1/auth/logout");
-    } catch (error) {
-      if (error.status !== 401) {
-        SB.showError(pageError, error);
-        logout.disabled = false;
-        return;
-      }
-    }
-    location.assign("/login");
-  });
-})();
-`;
-
-export function DashboardPage({ nonce, viewer }: { nonce: string; viewer: Viewer }) {
+export function DashboardPage({
+  nonce,
+  viewer,
+  settings,
+}: {
+  nonce: string;
+  viewer: Viewer;
+  settings: PageSettings;
+}) {
   return (
     <Layout
       title="API & Integrations"
@@ -40,7 +27,7 @@ export function DashboardPage({ nonce, viewer }: { nonce: string; viewer: Viewer
         role: viewer.user.role,
         "account-id": viewer.account.id,
       }}
-      scripts={[CLIENT_WIDGETS, SHELL_SCRIPT, ...SECTIONS.map((section) => section.script)]}
+      entry="dashboard"
     >
       <Header viewer={viewer} />
       <main class="page" data-testid="dashboard">
@@ -57,7 +44,7 @@ export function DashboardPage({ nonce, viewer }: { nonce: string; viewer: Viewer
             <a href={`#${section.id}`}>{section.title}</a>
           ))}
         </nav>
-        {SECTIONS.map((section) => section.render(viewer))}
+        {SECTIONS.map((section) => section.render(viewer, settings))}
       </main>
     </Layout>
   );

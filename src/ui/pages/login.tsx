@@ -1,19 +1,8 @@
 import { Layout } from "../layout";
 
-const LOGIN_SCRIPT = `
-(function () {
-  var form = document.querySelector('[data-testid="login-form"]');
-  var errorBox = document.querySelector('[data-testid="login-error"]');
-  SB.bindForm(form, errorBox, "POST", "/v1/auth/login", function () {
-    location.assign("/dashboard");
-  });
-  form.querySelector('input[name="email"]').focus();
-})();
-`;
-
 export function LoginPage({ nonce, signupOpen }: { nonce: string; signupOpen: boolean }) {
   return (
-    <Layout title="Log in" nonce={nonce} scripts={[LOGIN_SCRIPT]}>
+    <Layout title="Log in" nonce={nonce} entry="login">
       <main class="auth">
         <a class="brand" href="/">
           Switchboard

@@ -1,20 +1,8 @@
 import { Layout } from "../layout";
 
-const SIGNUP_SCRIPT = `
-(function () {
-  var form = document.querySelector('[data-testid="signup-form"]');
-  if (!form) return;
-  var errorBox = document.querySelector('[data-testid="signup-error"]');
-  SB.bindForm(form, errorBox, "POST", "/v1/auth/signup", function () {
-    location.assign("/dashboard");
-  });
-  form.querySelector('input[name="account_name"]').focus();
-})();
-`;
-
 export function SignupPage({ nonce, signupOpen }: { nonce: string; signupOpen: boolean }) {
   return (
-    <Layout title="Create an account" nonce={nonce} scripts={[SIGNUP_SCRIPT]}>
+    <Layout title="Create an account" nonce={nonce} entry="signup">
       <main class="auth">
         <a class="brand" href="/">
           Switchboard

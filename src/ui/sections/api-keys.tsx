@@ -1,5 +1,4 @@
 import { SCOPES } from "../../auth/scopes";
-import { API_KEYS_SCRIPT } from "./api-keys-script";
 import type { DashboardSection, Viewer } from "./types";
 
 function NewKeyForm() {
@@ -133,5 +132,4 @@ export const apiKeysSection: DashboardSection = {
   id: "api-keys",
   title: "API keys",
   render: (viewer) => <ApiKeysSection viewer={viewer} />,
-  script: API_KEYS_SCRIPT,
 };

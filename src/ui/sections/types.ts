@@ -7,16 +7,22 @@ export interface Viewer {
   account: Pick<Account, "id" | "name" | "slug">;
 }
 
+/** Deployment settings a section's markup depends on. */
+export interface PageSettings {
+  /** `ALLOW_PRIVATE_WEBHOOK_URLS`: http:// and private addresses are accepted (local development). */
+  allowPrivateWebhookUrls: boolean;
+}
+
 /**
- * One block of the "API & Integrations" page. The server renders `render(viewer)` (escaped
- * markup, no data fetched yet); `script` is a constant inline script that fills it through the
- * JSON API using `window.SB` (see ../client.ts). Add a section by listing it in ../pages/dashboard.
+ * One block of the "API & Integrations" page. The server renders `render(viewer, settings)`
+ * (escaped markup, no data fetched yet); the section's browser module in ../client/sections/
+ * fills it through the JSON API. Add a section here, in ../pages/dashboard and in
+ * ../client/entries/dashboard.ts.
  */
 export interface DashboardSection {
   /** Anchor id, also the section's `id` attribute. */
   id: string;
   /** Label in the page's section navigation. */
   title: string;
-  render: (viewer: Viewer) => Child;
-  script: string;
+  render: (viewer: Viewer, settings: PageSettings) => Child;
 }

@@ -1,7 +1,6 @@
-import type { DashboardSection, Viewer } from "./types";
-import { WEBHOOKS_SCRIPT } from "./webhooks-script";
+import type { DashboardSection, PageSettings, Viewer } from "./types";
 
-function AddWebhookForm() {
+function AddWebhookForm({ settings }: { settings: PageSettings }) {
   return (
     <form
       class="panel-form"
@@ -18,13 +17,19 @@ function AddWebhookForm() {
         type="url"
         inputmode="url"
         maxlength={2048}
-        placeholder="https://example.com/webhooks/switchboard"
+        placeholder={
+          settings.allowPrivateWebhookUrls
+            ? "http://localhost:3000/webhooks"
+            : "https://example.com/webhooks/switchboard"
+        }
         autocomplete="off"
         data-testid="webhook-url-input"
       />
-      <p class="hint">
-        Must be HTTPS. Switchboard sends a signed JSON <code>POST</code> here for every event you
-        select.
+      <p class="hint" data-testid="webhook-url-hint">
+        {settings.allowPrivateWebhookUrls
+          ? "HTTPS, or http:// and private addresses such as localhost (allowed on this deployment for local development)."
+          : "Must be a public HTTPS URL."}{" "}
+        Switchboard sends a signed JSON <code>POST</code> here for every event you select.
       </p>
       <fieldset class="events-fieldset">
         <legend>Events to send</legend>
@@ -87,7 +92,7 @@ function AddWebhookForm() {
   );
 }
 
-function WebhooksSection({ viewer }: { viewer: Viewer }) {
+function WebhooksSection({ viewer, settings }: { viewer: Viewer; settings: PageSettings }) {
   const isAdmin = viewer.user.role === "admin";
   return (
     <section id="webhooks" class="card" data-testid="webhooks-section">
@@ -115,7 +120,7 @@ function WebhooksSection({ viewer }: { viewer: Viewer }) {
       <div class="alert alert-ok" data-testid="webhook-notice" role="status" hidden />
       <div class="alert alert-error" data-testid="webhook-error" role="alert" hidden />
       <div data-testid="webhook-secret-reveal" hidden />
-      {isAdmin ? <AddWebhookForm /> : null}
+      {isAdmin ? <AddWebhookForm settings={settings} /> : null}
       <div class="endpoint-list" data-testid="webhook-list" />
       <p class="muted" data-testid="webhook-status">
         Loading…
@@ -135,6 +140,5 @@ function WebhooksSection({ viewer }: { viewer: Viewer }) {
 export const webhooksSection: DashboardSection = {
   id: "webhooks",
   title: "Webhooks",
-  render: (viewer) => <WebhooksSection viewer={viewer} />,
-  script: WEBHOOKS_SCRIPT,
+  render: (viewer, settings) => <WebhooksSection viewer={viewer} settings={settings} />,
 };

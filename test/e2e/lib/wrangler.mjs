@@ -8,7 +8,7 @@
 // wrangler.toml. Editing src/ while a run is in progress then cannot rebuild and restart the worker
 // mid-request (wrangler dev has no switch to stop watching). `snapshot: false` serves src/ directly.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -68,7 +68,10 @@ export function runNode(args, { timeoutMs = MIGRATE_TIMEOUT_MS, env = quietEnv }
 
 /**
  * Bundles the worker into `dir/bundle` and writes `dir/wrangler.toml`: the project's config with
- * `main` pointing at the bundle and `migrations_dir` made absolute. Returns the config's path.
+ * `main` pointing at the bundle and `migrations_dir` made absolute. The dry run also runs the
+ * `[build]` command (the browser bundle, scripts/build-client.mjs); its output is copied to
+ * `dir/public` and the snapshot's `[assets]` points there, without `[build]`, so nothing is
+ * rebuilt while a run is in progress. Returns the config's path.
  */
 async function snapshotWorker(dir) {
   const bundleDir = join(dir, "bundle");
@@ -78,11 +81,18 @@ async function snapshotWorker(dir) {
       `bundling the worker failed:\n${build.output.split("\n").slice(-30).join("\n")}`,
     );
   }
+  const publicDir = join(dir, "public");
+  cpSync(join(root, "build", "public"), publicDir, { recursive: true });
   const original = readFileSync(join(root, "wrangler.toml"), "utf8");
   const mainLine = /^main\s*=.*$/m;
   if (!mainLine.test(original)) throw new Error("wrangler.toml has no top-level `main` line");
+  const buildTable = /^\[build\]\n(?:(?!\[)[^\n]*\n)*/m;
+  const assetsDirectory = /^(\[assets\]\n(?:(?!\[)[^\n]*\n)*?directory\s*=\s*)"[^"]*"/m;
+  if (!assetsDirectory.test(original)) throw new Error("wrangler.toml has no [assets] directory");
   const config = original
     .replace(mainLine, `main = ${JSON.stringify(join(bundleDir, "index.js"))}`)
+    .replace(buildTable, "")
+    .replace(assetsDirectory, (_, head) => `${head}${JSON.stringify(publicDir)}`)
     .replace(
       /^(\s*migrations_dir\s*=\s*)"([^"]*)"/gm,
       (_, head, relative) => `${head}${JSON.stringify(resolve(root, relative))}`,
