@@ -90,6 +90,8 @@ describe("sub-accounts, switcher and numbers", () => {
     const row = page.getByTestId("number-row").filter({ hasText: orgNumber });
     await row.getByTestId("number-release").click();
     await page.getByTestId("numbers-notice").filter({ hasText: "released" }).waitFor();
+    // The notice comes before the list reloads: wait for the row itself to go.
+    await row.waitFor({ state: "detached" });
     assert.equal(await page.getByTestId("number-row").count(), 0);
     assert.deepEqual(errors, []);
   });
