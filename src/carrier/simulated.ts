@@ -45,10 +45,27 @@ export function callOutcome(callId: string, to: string): SimulatedOutcome {
  */
 export function simulatedCarrier(deps: CarrierDeps, accountId: string, livemode: boolean): Carrier {
   const scope = { accountId, livemode };
-  const simulator = () => {
-    const stub = carrierSimulatorStub(deps.env, accountId, livemode);
-    return { schedule: (job: SimulatedJob) => stub.schedule(scope, job) };
-  };
+  // Hand-offs started together (one pump round) travel to the simulator in one call.
+  let pending: { jobs: SimulatedJob[]; sent: Promise<void> } | null = null;
+  const simulator = () => ({
+    schedule(job: SimulatedJob): Promise<void> {
+      if (!pending) {
+        const batch: { jobs: SimulatedJob[]; sent: Promise<void> } = {
+          jobs: [],
+          sent: Promise.resolve().then(() => {
+            pending = null;
+            return carrierSimulatorStub(deps.env, accountId, livemode).scheduleMany(
+              scope,
+              batch.jobs,
+            );
+          }),
+        };
+        pending = batch;
+      }
+      pending.jobs.push(job);
+      return pending.sent;
+    },
+  });
   const dueAt = () => deps.now() + deps.config.carrierDelayMs;
   return {
     name: "simulated",

@@ -31,6 +31,7 @@ import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
 import type { OwnedNumber } from "../storage/account/schema";
 import { meta } from "../storage/account/schema";
+import type { SimulatedOutcome } from "./carrier-simulator";
 import { accountObject, endpointObject } from "./stubs";
 
 /** last_used_at is aggregated in memory and written to D1 at most this often. */
@@ -154,6 +155,28 @@ export class AccountObject extends DurableObject<Env> {
     return this.#commit(
       () => completeCallIn(this.#context(livemode, now), callId, outcome) !== null,
     );
+  }
+
+  /** The simulated network's receipts and call completions, many at once, in one transaction. */
+  async applyOutcomes(
+    accountId: string,
+    livemode: boolean,
+    outcomes: { targetId: string; outcome: SimulatedOutcome }[],
+    now: number,
+  ): Promise<number> {
+    this.#bind(accountId);
+    return this.#commit(() => {
+      const context = this.#context(livemode, now);
+      let changed = 0;
+      for (const { targetId, outcome } of outcomes) {
+        const applied =
+          outcome.kind === "message"
+            ? applyReceiptIn(context, targetId, outcome)
+            : completeCallIn(context, targetId, outcome);
+        if (applied) changed++;
+      }
+      return changed;
+    });
   }
 
   /** Twilio's final status; a completed call may wait for its recording (RECORDING_WAIT_MS). */

@@ -27,6 +27,8 @@ export interface SimulatedJob {
 type Row = Record<string, SqlStorageValue>;
 /** A job whose outcome could not be applied (the account object unavailable) is retried this soon. */
 const RETRY_MS = 5_000;
+/** Outcomes sent to the account object per call. */
+const OUTCOMES_PER_CALL = 200;
 
 /**
  * The simulated carrier network for one account in one mode: receipts and call completions are
@@ -51,15 +53,24 @@ export class CarrierSimulator extends DurableObject<Env> {
   }
 
   async schedule(scope: Scope, job: SimulatedJob): Promise<void> {
-    this.ctx.storage.sql.exec(
-      "INSERT OR IGNORE INTO jobs (id, account_id, livemode, target_id, outcome, due_at) VALUES (?, ?, ?, ?, ?, ?)",
-      job.id,
-      scope.accountId,
-      scope.livemode ? 1 : 0,
-      job.targetId,
-      JSON.stringify(job.outcome),
-      job.dueAt,
-    );
+    await this.scheduleMany(scope, [job]);
+  }
+
+  /** Idempotent by job id (derived from the message or call id), so a retried hand-off is one job. */
+  async scheduleMany(scope: Scope, jobs: SimulatedJob[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const job of jobs) {
+        this.ctx.storage.sql.exec(
+          "INSERT OR IGNORE INTO jobs (id, account_id, livemode, target_id, outcome, due_at) VALUES (?, ?, ?, ?, ?, ?)",
+          job.id,
+          scope.accountId,
+          scope.livemode ? 1 : 0,
+          job.targetId,
+          JSON.stringify(job.outcome),
+          job.dueAt,
+        );
+      }
+    });
     await this.#arm();
   }
 
@@ -78,52 +89,61 @@ export class CarrierSimulator extends DurableObject<Env> {
     return this.#run;
   }
 
+  /**
+   * This object serves one account and mode, so every due job goes to that account's object in
+   * one call (at most `OUTCOMES_PER_CALL` at a time), applied there in one transaction.
+   */
   async #applyDue(): Promise<number> {
     let applied = 0;
     try {
       const now = this.clock.now();
-      const due = this.ctx.storage.sql
-        .exec<Row>("SELECT * FROM jobs WHERE due_at <= ? ORDER BY due_at, id", now)
-        .toArray();
-      for (const row of due) {
-        const scope = { accountId: String(row.account_id), livemode: Number(row.livemode) === 1 };
-        const outcome = JSON.parse(String(row.outcome)) as SimulatedOutcome;
+      for (;;) {
+        const due = this.ctx.storage.sql
+          .exec<Row>(
+            "SELECT * FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
+            now,
+            OUTCOMES_PER_CALL,
+          )
+          .toArray();
+        const first = due[0];
+        if (!first) break;
+        const accountId = String(first.account_id);
+        const livemode = Number(first.livemode) === 1;
+        const outcomes = due.map((row) => ({
+          targetId: String(row.target_id),
+          outcome: JSON.parse(String(row.outcome)) as SimulatedOutcome,
+        }));
         try {
-          const account = accountObject(this.env, scope.accountId);
-          if (outcome.kind === "message") {
-            await account.applyReceipt(
-              scope.accountId,
-              scope.livemode,
-              String(row.target_id),
-              outcome,
-              now,
-            );
-          } else {
-            await account.completeCall(
-              scope.accountId,
-              scope.livemode,
-              String(row.target_id),
-              outcome,
-              now,
-            );
-          }
-          this.ctx.storage.sql.exec("DELETE FROM jobs WHERE id = ?", row.id);
-          applied++;
+          await accountObject(this.env, accountId).applyOutcomes(
+            accountId,
+            livemode,
+            outcomes,
+            now,
+          );
         } catch (error) {
           console.error(
             JSON.stringify({
               level: "error",
-              msg: "simulated outcome failed",
-              job: String(row.id),
+              msg: "simulated outcomes failed",
               error: String(error),
             }),
           );
-          this.ctx.storage.sql.exec(
-            "UPDATE jobs SET due_at = ? WHERE id = ?",
-            now + RETRY_MS,
-            row.id,
-          );
+          this.ctx.storage.transactionSync(() => {
+            for (const row of due) {
+              this.ctx.storage.sql.exec(
+                "UPDATE jobs SET due_at = ? WHERE id = ?",
+                now + RETRY_MS,
+                row.id,
+              );
+            }
+          });
+          break;
         }
+        this.ctx.storage.transactionSync(() => {
+          for (const row of due) this.ctx.storage.sql.exec("DELETE FROM jobs WHERE id = ?", row.id);
+        });
+        applied += due.length;
+        if (due.length < OUTCOMES_PER_CALL) break;
       }
     } finally {
       await this.#arm();

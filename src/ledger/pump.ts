@@ -26,10 +26,17 @@ export interface PumpHost {
  */
 export async function runHandoffs(host: PumpHost, now: number): Promise<void> {
   const due = dueTasks(host.db, now);
+  // One carrier per mode for the round, so a carrier can batch what starts together.
+  const carriers = new Map<boolean, Carrier>();
+  const carrier = (livemode: boolean) => {
+    const known = carriers.get(livemode) ?? host.carrierFor(livemode);
+    carriers.set(livemode, known);
+    return known;
+  };
   const answers = await Promise.all(
     due.map(async (task) => ({
       task,
-      answer: await handOff(host.db, host.carrierFor(task.livemode), host.accountId, task),
+      answer: await handOff(host.db, carrier(task.livemode), host.accountId, task),
     })),
   );
   for (const { task, answer } of answers) {
