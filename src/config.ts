@@ -7,8 +7,10 @@ export interface Config {
   retryMaxElapsedMs: number;
   failedRetryIntervalMs: number;
   endpointMaxInFlight: number;
-  /** 0 means no per-second cap beyond the in-flight limit. */
-  endpointMaxPerSecond: number;
+  /** One endpoint alarm run stops starting sends after this long and re-arms. */
+  endpointRunBudgetMs: number;
+  /** Admins are warned (notice + operational event) when an endpoint's backlog passes this. */
+  endpointBacklogWarning: number;
   retentionDays: number;
   allowPrivateWebhookUrls: boolean;
   signupOpen: boolean;
@@ -24,7 +26,14 @@ export interface Config {
 }
 
 export type ConfigEnv = Partial<
-  Record<keyof Env | "API_KEY_PEPPER" | "ENDPOINT_MAX_PER_SECOND" | "RETENTION_DAYS", unknown>
+  Record<
+    | keyof Env
+    | "API_KEY_PEPPER"
+    | "ENDPOINT_RUN_BUDGET_MS"
+    | "ENDPOINT_BACKLOG_WARNING"
+    | "RETENTION_DAYS",
+    unknown
+  >
 >;
 
 function int(value: unknown, fallback: number, min = 0): number {
@@ -43,7 +52,8 @@ export function readConfig(env: ConfigEnv): Config {
     retryMaxElapsedMs: int(env.RETRY_MAX_ELAPSED_MS, 43_200_000, 0),
     failedRetryIntervalMs: int(env.FAILED_RETRY_INTERVAL_MS, 3_600_000, 1),
     endpointMaxInFlight: int(env.ENDPOINT_MAX_IN_FLIGHT, 1, 1),
-    endpointMaxPerSecond: int(env.ENDPOINT_MAX_PER_SECOND, 0, 0),
+    endpointRunBudgetMs: int(env.ENDPOINT_RUN_BUDGET_MS, 10_000, 1),
+    endpointBacklogWarning: int(env.ENDPOINT_BACKLOG_WARNING, 10_000, 1),
     retentionDays: int(env.RETENTION_DAYS, 30, 1),
     allowPrivateWebhookUrls: bool(env.ALLOW_PRIVATE_WEBHOOK_URLS, false),
     signupOpen: String(env.SIGNUP ?? "open").toLowerCase() !== "closed",

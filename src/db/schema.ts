@@ -167,6 +167,14 @@ export const webhookEndpoints = sqliteTable(
     previousSecretExpiresAt: integer("previous_secret_expires_at"),
     clientSecret: text("client_secret"),
     source: text("source", { enum: ["api", "integrations", "dashboard"] }).notNull(),
+    /** Sends outstanding at once (1 = strict order); set from ENDPOINT_MAX_IN_FLIGHT on create. */
+    maxInFlight: integer("max_in_flight").notNull().default(1),
+    /** Sends started per second at most; null = no rate cap beyond the window. */
+    rateLimitPerSecond: integer("rate_limit_per_second"),
+    /** Standard Webhooks asymmetric signing (v1a, ed25519), opt-in: `whsk_…` (PKCS#8, base64). */
+    signingPrivateKey: text("signing_private_key"),
+    /** Its public half, `whpk_…` (raw 32 bytes, base64), shown on the resource. */
+    signingPublicKey: text("signing_public_key"),
     /** Also receives the events of every descendant account (SPEC §2). */
     includeSubaccounts: integer("include_subaccounts", { mode: "boolean" })
       .notNull()
@@ -192,7 +200,12 @@ export const notifications = sqliteTable(
     accountId: text("account_id").notNull(),
     endpointId: text("endpoint_id").notNull(),
     type: text("type", {
-      enum: ["endpoint.failed", "endpoint.disabled", "endpoint.recovered"],
+      enum: [
+        "endpoint.failed",
+        "endpoint.disabled",
+        "endpoint.recovered",
+        "endpoint.backlog_warning",
+      ],
     }).notNull(),
     message: text("message").notNull(),
     createdAt: integer("created_at").notNull(),

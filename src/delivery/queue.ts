@@ -14,20 +14,15 @@ export interface QueueRow extends QueuedEvent {
   seq: number;
   attempts: number;
   firstAttemptAt: number | null;
+  nextAttemptAt: number;
 }
 
-export interface AttemptRecord {
-  id: string;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  at: number;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  outcome: string;
-}
+const COLUMNS =
+  "seq, event_id, type, payload, created_at, attempts, first_attempt_at, next_attempt_at";
+
+import { AttemptLog } from "./attempt-log";
+
+export type { AttemptRecord } from "./attempt-log";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -54,26 +49,23 @@ export class DeliveryQueue {
       last_error TEXT,
       done_at INTEGER
     )`);
-    sql.exec(`CREATE INDEX IF NOT EXISTS queue_due ON queue (state, next_attempt_at, seq)`);
-    // Partial indexes keep the per-batch queries independent of backlog size: pending rows in
-    // publication order (due), and "is anything retrying?" as one index probe (status).
+    // Every per-send query is one index probe or a short range scan, whatever the backlog:
+    // - the oldest pending row (window 1, probe): queue_pending_seq;
+    // - fresh rows in publication order: queue_fresh (never tried, so due since enqueue);
+    // - rows backing off, by due time: queue_backoff (a backed-off head costs nothing to skip);
+    // - finished rows by age for retention: queue_done.
+    // The first engine's indexes, replaced by the four below.
+    sql.exec(`DROP INDEX IF EXISTS queue_due`);
+    sql.exec(`DROP INDEX IF EXISTS queue_retrying`);
     sql.exec(`CREATE INDEX IF NOT EXISTS queue_pending_seq ON queue (seq) WHERE state = 'pending'`);
     sql.exec(
-      `CREATE INDEX IF NOT EXISTS queue_retrying ON queue (seq) WHERE state = 'pending' AND attempts > 0`,
+      `CREATE INDEX IF NOT EXISTS queue_fresh ON queue (seq) WHERE state = 'pending' AND attempts = 0`,
     );
-    sql.exec(`CREATE TABLE IF NOT EXISTS attempts (
-      id TEXT PRIMARY KEY,
-      event_id TEXT NOT NULL,
-      event_type TEXT NOT NULL,
-      attempt INTEGER NOT NULL,
-      at INTEGER NOT NULL,
-      status_code INTEGER,
-      duration_ms INTEGER NOT NULL,
-      error TEXT,
-      response_excerpt TEXT,
-      outcome TEXT NOT NULL
-    )`);
-    sql.exec(`CREATE INDEX IF NOT EXISTS attempts_event ON attempts (event_id)`);
+    sql.exec(
+      `CREATE INDEX IF NOT EXISTS queue_backoff ON queue (next_attempt_at, seq) WHERE state = 'pending' AND attempts > 0`,
+    );
+    sql.exec(`CREATE INDEX IF NOT EXISTS queue_done ON queue (done_at) WHERE state != 'pending'`);
+    new AttemptLog(sql);
   }
 
   getMeta<T>(key: string): T | null {
@@ -89,13 +81,17 @@ export class DeliveryQueue {
     );
   }
 
+  deleteMeta(key: string): void {
+    this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+  }
+
   /** Idempotent on event id. `requeue` puts finished events back in line (replay, redeliver). */
   add(events: QueuedEvent[], now: number, requeue: boolean): number {
     let changed = 0;
     for (const event of events) {
       const cursor = this.sql.exec(
         `INSERT INTO queue (event_id, type, payload, created_at, state, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?)
-         ON CONFLICT (event_id) DO ${requeue ? `UPDATE SET state = 'pending', attempts = 0, first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at, done_at = NULL WHERE state != 'pending'` : "NOTHING"}`,
+         ON CONFLICT (event_id) DO ${requeue ? `UPDATE SET state = 'pending', payload = excluded.payload, attempts = 0, first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at, done_at = NULL WHERE state != 'pending'` : "NOTHING"}`,
         event.eventId,
         event.type,
         event.payload,
@@ -107,15 +103,59 @@ export class DeliveryQueue {
     return changed;
   }
 
-  /** Oldest due rows first. `ignoreDue` is for the failed-endpoint probe, which sends the oldest. */
-  due(now: number, limit: number, ignoreDue = false): QueueRow[] {
-    const rows = this.sql
-      .exec<Row>(
-        `SELECT seq, event_id, type, payload, created_at, attempts, first_attempt_at FROM queue INDEXED BY queue_pending_seq
-         WHERE state = 'pending' ${ignoreDue ? "" : "AND next_attempt_at <= ?"} ORDER BY seq LIMIT ?`,
-        ...(ignoreDue ? [limit] : [now, limit]),
-      )
-      .toArray();
+  /**
+   * Oldest due rows first, skipping those already in flight. `strict` (window 1) only ever looks
+   * at the oldest pending row: if it is backing off, nothing is due, so order holds. Otherwise the
+   * candidates are the oldest fresh rows and the rows whose backoff has ended (earliest first),
+   * merged by publication order: at most `limit + skip.size` rows read from each index.
+   */
+  due(
+    now: number,
+    limit: number,
+    strict: boolean,
+    skip: ReadonlySet<string>,
+    /** Fresh rows up to this seq were already dispatched in this run (so are in flight or done). */
+    freshAfter = 0,
+  ): QueueRow[] {
+    if (limit <= 0) return [];
+    if (strict) {
+      const head = this.head();
+      return head && head.nextAttemptAt <= now && !skip.has(head.eventId) ? [head] : [];
+    }
+    const take = limit + skip.size;
+    // With the cursor, a steady window reads about one fresh row per answer, not the window.
+    const fresh = this.#rows(
+      `SELECT ${COLUMNS} FROM queue INDEXED BY queue_fresh WHERE state = 'pending' AND attempts = 0 AND seq > ? ORDER BY seq LIMIT ?`,
+      freshAfter,
+      freshAfter > 0 ? limit : take,
+    );
+    const retry = this.#rows(
+      `SELECT ${COLUMNS} FROM queue INDEXED BY queue_backoff WHERE state = 'pending' AND attempts > 0 AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      now,
+      take,
+    );
+    return [...fresh, ...retry]
+      .filter((row) => !skip.has(row.eventId))
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
+  }
+
+  /** The oldest pending row, due or not (window 1, and a failed endpoint's probe). */
+  head(): QueueRow | null {
+    return (
+      this.#rows(
+        `SELECT ${COLUMNS} FROM queue INDEXED BY queue_pending_seq WHERE state = 'pending' ORDER BY seq LIMIT 1`,
+      )[0] ?? null
+    );
+  }
+
+  /** Rows SQLite read for the due queries, so tests can show their cost is flat. */
+  rowsRead = 0;
+
+  #rows(query: string, ...args: SqlStorageValue[]): QueueRow[] {
+    const cursor = this.sql.exec<Row>(query, ...args);
+    const rows = cursor.toArray();
+    this.rowsRead += cursor.rowsRead;
     return rows.map((row) => ({
       seq: Number(row.seq),
       eventId: String(row.event_id),
@@ -124,6 +164,7 @@ export class DeliveryQueue {
       createdAt: Number(row.created_at),
       attempts: Number(row.attempts),
       firstAttemptAt: num(row.first_attempt_at),
+      nextAttemptAt: Number(row.next_attempt_at),
     }));
   }
 
@@ -137,7 +178,10 @@ export class DeliveryQueue {
     firstAttemptAt: number,
   ): void {
     this.sql.exec(
-      `UPDATE queue SET state = ?, done_at = ?, attempts = ?, first_attempt_at = ?, last_attempt_at = ?, last_status_code = ?, last_error = ? WHERE event_id = ?`,
+      // A delivered row keeps only what the attempt log and redelivery need: replay and redeliver
+      // read the payload from the account ledger's event store.
+      `UPDATE queue SET state = ?, payload = CASE WHEN ? = 'delivered' THEN '' ELSE payload END, done_at = ?, attempts = ?, first_attempt_at = ?, last_attempt_at = ?, last_status_code = ?, last_error = ? WHERE event_id = ?`,
+      state,
       state,
       at,
       attempts,
@@ -173,7 +217,7 @@ export class DeliveryQueue {
   /** After recovery or a settings change, everything waiting is due at once, in order. */
   makeAllDue(now: number): void {
     this.sql.exec(
-      "UPDATE queue SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
+      "UPDATE queue SET next_attempt_at = ? WHERE state = 'pending' AND attempts > 0 AND next_attempt_at > ?",
       now,
       now,
     );
@@ -181,7 +225,9 @@ export class DeliveryQueue {
 
   earliestDue(): number | null {
     const row = this.sql
-      .exec<Row>("SELECT min(next_attempt_at) AS due FROM queue WHERE state = 'pending'")
+      .exec<Row>(
+        "SELECT min(due) AS due FROM (SELECT * FROM (SELECT next_attempt_at AS due FROM queue INDEXED BY queue_fresh WHERE state = 'pending' AND attempts = 0 ORDER BY seq LIMIT 1) UNION ALL SELECT * FROM (SELECT next_attempt_at FROM queue INDEXED BY queue_backoff WHERE state = 'pending' AND attempts > 0 ORDER BY next_attempt_at LIMIT 1))",
+      )
       .toArray()[0];
     return num(row?.due);
   }
@@ -195,55 +241,16 @@ export class DeliveryQueue {
     return Number(row?.pending ?? 0);
   }
 
-  hasRetrying(): boolean {
+  /** Is any row waiting out a transient backoff? (one index probe) */
+  hasRetrying(now: number): boolean {
     return (
       this.sql
         .exec<Row>(
-          "SELECT 1 FROM queue INDEXED BY queue_retrying WHERE state = 'pending' AND attempts > 0 LIMIT 1",
+          "SELECT 1 FROM queue INDEXED BY queue_backoff WHERE state = 'pending' AND attempts > 0 AND next_attempt_at > ? LIMIT 1",
+          now,
         )
         .toArray().length > 0
     );
-  }
-
-  recordAttempt(attempt: AttemptRecord): void {
-    this.sql.exec(
-      `INSERT INTO attempts (id, event_id, event_type, attempt, at, status_code, duration_ms, error, response_excerpt, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      attempt.id,
-      attempt.eventId,
-      attempt.eventType,
-      attempt.attempt,
-      attempt.at,
-      attempt.statusCode,
-      attempt.durationMs,
-      attempt.error,
-      attempt.responseExcerpt,
-      attempt.outcome,
-    );
-  }
-
-  /** Newest first; ids are time-ordered so the id is the cursor. */
-  attempts(limit: number, before?: string, eventId?: string): AttemptRecord[] {
-    const conditions = [before ? "id < ?" : "", eventId ? "event_id = ?" : ""].filter(Boolean);
-    const args = [before, eventId].filter((value): value is string => value !== undefined);
-    return this.sql
-      .exec<Row>(
-        `SELECT * FROM attempts ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
-        ...args,
-        limit,
-      )
-      .toArray()
-      .map((row) => ({
-        id: String(row.id),
-        eventId: String(row.event_id),
-        eventType: String(row.event_type),
-        attempt: Number(row.attempt),
-        at: Number(row.at),
-        statusCode: num(row.status_code),
-        durationMs: Number(row.duration_ms),
-        error: str(row.error),
-        responseExcerpt: str(row.response_excerpt),
-        outcome: String(row.outcome),
-      }));
   }
 
   eventStates(eventIds: string[]) {
@@ -264,9 +271,27 @@ export class DeliveryQueue {
       }));
   }
 
-  /** Retention: finished queue rows and attempts older than `before` go; pending rows never do. */
-  prune(before: number): void {
-    this.sql.exec("DELETE FROM queue WHERE state != 'pending' AND done_at < ?", before);
-    this.sql.exec("DELETE FROM attempts WHERE at < ?", before);
+  /**
+   * Retention: finished queue rows and attempts older than `before` go; pending rows never do.
+   * Both deletes walk an index and stop after `batch` rows; returns whether more may remain.
+   */
+  prune(before: number, batch = 1_000): boolean {
+    const queue = this.sql.exec(
+      "DELETE FROM queue WHERE seq IN (SELECT seq FROM queue INDEXED BY queue_done WHERE state != 'pending' AND done_at < ? LIMIT ?)",
+      before,
+      batch,
+    ).rowsWritten;
+    const attempts = this.sql.exec(
+      "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts INDEXED BY attempts_at WHERE at < ? LIMIT ?)",
+      before,
+      batch,
+    ).rowsWritten;
+    return queue >= batch || attempts >= batch;
+  }
+
+  /** The endpoint was deleted: its rows go, the meta table (and its tombstone) stays. */
+  clear(): void {
+    this.sql.exec("DELETE FROM queue");
+    this.sql.exec("DELETE FROM attempts");
   }
 }

@@ -7,6 +7,7 @@ import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import type { QueuedEvent } from "../delivery/queue";
 import type { EventType } from "../events/catalog";
+import type { EndpointHealthData, OperationalEventType } from "../events/operational";
 import { type AuthorityKey, type AuthorizeResult, KeyAuthority } from "../ledger/authority";
 import { attachRecording, completeCall as completeCallIn, reportCallStatus } from "../ledger/calls";
 import type { LedgerContext } from "../ledger/context";
@@ -247,6 +248,35 @@ export class AccountObject extends DurableObject<Env> {
   async removeNumber(accountId: string, id: string): Promise<void> {
     this.#bind(accountId);
     removeOwnedNumber(this.#db, id);
+  }
+
+  /**
+   * An endpoint's health changed (SPEC §5): the operational event is committed to the outbox in
+   * one transaction and fans out to the account's other subscribed endpoints. Idempotent on the
+   * event id the endpoint object fixed at the transition, so its retries never duplicate it.
+   */
+  async emitOperational(
+    accountId: string,
+    eventId: string,
+    type: OperationalEventType,
+    data: EndpointHealthData,
+    excludeEndpointId: string,
+    now: number,
+  ): Promise<void> {
+    this.#bind(accountId);
+    if (findEvent(this.#db, eventId)) return;
+    this.#commit(() =>
+      appendEvent(this.#db, this.#subscriptions, {
+        id: eventId,
+        accountId,
+        parentAccountId: this.#parentAccountId,
+        type,
+        livemode: true,
+        data,
+        now,
+        exclude: excludeEndpointId,
+      }),
+    );
   }
 
   // ---- reads for replay and redelivery ----

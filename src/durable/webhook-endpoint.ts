@@ -1,33 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
-import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import type { WebhookEndpoint } from "../db/schema";
+import { AttemptLog } from "../delivery/attempt-log";
+import { EndpointState } from "../delivery/endpoint-state";
 import { type DeliveryHealth, deliveryHealth, HEALTH_WINDOW_MS } from "../delivery/health";
 import { attemptsSince } from "../delivery/health-log";
-import { classify, retryDelayMs } from "../delivery/policy";
-import {
-  type AttemptRecord,
-  DeliveryQueue,
-  type QueuedEvent,
-  type QueueRow,
-} from "../delivery/queue";
-import { type AlertType, alertAdmins } from "../notifications/endpoint-alerts";
+import { capacity, type Input } from "../delivery/machine";
+import { NoticeStore } from "../delivery/notices";
+import { type NoticeDeps, NoticeRunner } from "../delivery/notify";
+import { classify } from "../delivery/policy";
+import { DeliveryQueue, type QueuedEvent, type QueueRow } from "../delivery/queue";
+import { available, type Bucket, fullBucket, nextTokenAt, take } from "../delivery/rate";
 import { type Mailer, mailerFor } from "../notifications/mailer";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
-import { type AttemptResult, sendOnce } from "../webhooks/send";
-import { accountObject } from "./stubs";
+import { sendOnce } from "../webhooks/send";
 
 export type EndpointStatus = WebhookEndpoint["status"];
-
-interface DeliveryState {
-  status: EndpointStatus;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-  lastError: string | null;
-  /** When a failed endpoint is probed next. */
-  nextProbeAt: number | null;
-}
 
 export interface EndpointStats {
   status: EndpointStatus;
@@ -37,22 +26,15 @@ export interface EndpointStats {
   last_error: string | null;
 }
 
-const INITIAL_STATE: DeliveryState = {
-  status: "active",
-  lastSuccessAt: null,
-  lastFailureAt: null,
-  lastError: null,
-  nextProbeAt: null,
-};
-/** One alarm run stops after this much work and re-arms itself, so no invocation runs unbounded. */
-const MAX_ATTEMPTS_PER_RUN = 2_000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
 /**
- * One object per webhook endpoint: its durable queue, its delivery state machine, its attempt
- * log. Events are acknowledged to the publisher only once written here; the single alarm always
- * points at the earliest due row and `alarm()` may run any number of times (it only sends what is
- * due and records every outcome before moving on), so restarts and evictions lose nothing.
+ * One object per webhook endpoint: its durable queue, its sliding delivery window, its attempt
+ * log and its notice outbox. Every decision is `step()` in src/delivery/machine.ts; this class
+ * only starts sends, applies the actions each answer yields (one storage transaction per answer)
+ * and keeps one alarm at the next thing due. Events are acknowledged to the publisher only once
+ * written here, so restarts and evictions lose nothing; a send cut short by an eviction is
+ * simply sent again (at-least-once, same webhook-id).
  */
 export class WebhookEndpointObject extends DurableObject<Env> {
   /** Seams for tests (instance fields are not reachable over RPC). */
@@ -61,17 +43,27 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   random: () => number = Math.random;
   mailer: Mailer;
   settings: Config;
+  /** Tests that drive `drain()` by hand switch the alarm's own runs off (it still gets armed). */
+  autoAlarm = true;
 
   #queue: DeliveryQueue;
-  #endpoint: WebhookEndpoint | null = null;
-  #state: DeliveryState = INITIAL_STATE;
-  #drainRun: Promise<void> | null = null;
-  #drainAgain = false;
+  #log: AttemptLog;
+  #notices: NoticeStore;
+  #state: EndpointState;
+  #bucket: Bucket | null = null;
+  /** Sends on the wire, by event id, and their promises (the window). */
+  #sending = new Set<string>();
+  #outstanding = new Set<Promise<void>>();
+  #deadline = 0;
+  /** Highest fresh (never tried) seq dispatched in this run: the next fresh rows come after it. */
+  #freshCursor = 0;
+  #run: Promise<void> | null = null;
+  #runAgain = false;
   #budgetSpent = false;
+  #noticeRunner: NoticeRunner;
   /** The alarm this instance last set (null: none; undefined: unknown, e.g. after a restart). */
   #alarmAt: number | null | undefined = undefined;
   #lastSweep = 0;
-  #rateWindow = { start: 0, used: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,8 +72,14 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       env as Env & { MAIL_API_URL?: string; MAIL_API_KEY?: string; MAIL_FROM?: string },
     );
     this.#queue = new DeliveryQueue(ctx.storage.sql);
-    this.#endpoint = this.#queue.getMeta<WebhookEndpoint>("endpoint");
-    this.#state = this.#queue.getMeta<DeliveryState>("state") ?? INITIAL_STATE;
+    this.#log = new AttemptLog(ctx.storage.sql);
+    this.#notices = new NoticeStore(ctx.storage.sql);
+    this.#noticeRunner = new NoticeRunner(
+      this.#notices,
+      () => this.#noticeDeps(),
+      () => this.clock.now(),
+    );
+    this.#state = new EndpointState(this.#queue, this.#notices);
   }
 
   /**
@@ -89,48 +87,55 @@ export class WebhookEndpointObject extends DurableObject<Env> {
    * (seed 003: "until you update your integration settings").
    */
   async configure(endpoint: WebhookEndpoint): Promise<EndpointStats> {
-    this.#endpoint = endpoint;
-    this.#queue.setMeta("endpoint", endpoint);
-    const now = this.clock.now();
-    if (!endpoint.active) {
-      this.#setState({ status: "disabled", nextProbeAt: null });
-    } else if (this.#state.status === "disabled" || this.#state.status === "failed") {
-      this.#setState({ status: "active", nextProbeAt: null });
-      this.#queue.makeAllDue(now);
-    }
+    if (this.#state.deletedAt !== null) return this.stats();
+    if (this.#state.endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond)
+      this.#bucket = null;
+    this.#state.setEndpoint(endpoint);
+    this.#apply({ kind: "configured", active: endpoint.active }, this.clock.now());
+    if (this.#run) void this.drain();
     await this.#arm();
     return this.stats();
   }
 
-  /** Durably queues events; returns once they are written (the publisher's acknowledgement). */
+  /**
+   * Durably queues events; returns once they are written (the publisher's acknowledgement). A
+   * deleted endpoint refuses (returns -1): a publish that was in flight when it was deleted must
+   * not bring its object back to life.
+   */
   async enqueue(
     endpoint: WebhookEndpoint,
     events: QueuedEvent[],
     options: { requeue?: boolean } = {},
   ): Promise<number> {
+    if (this.#state.deletedAt !== null) return -1;
     // Only a newer snapshot is written: every publish passes one, almost always unchanged.
-    if (!this.#endpoint || endpoint.updatedAt > this.#endpoint.updatedAt) {
-      this.#endpoint = endpoint;
-      this.#queue.setMeta("endpoint", endpoint);
+    if (!this.#state.endpoint || endpoint.updatedAt > this.#state.endpoint.updatedAt) {
+      if (this.#state.endpoint?.rateLimitPerSecond !== endpoint.rateLimitPerSecond)
+        this.#bucket = null;
+      this.#state.setEndpoint(endpoint);
     }
-    const added = this.#queue.add(events, this.clock.now(), options.requeue ?? false);
-    await this.#arm();
+    const now = this.clock.now();
+    const added = this.#queue.add(events, now, options.requeue ?? false);
+    // Re-opened rows keep their old place, which may be behind the run's cursor.
+    if (options.requeue) this.#freshCursor = 0;
+    this.#state.pending += added;
+    this.#checkBacklog(now);
+    // A running window takes new events at once; otherwise the alarm starts one.
+    if (this.#run) void this.drain();
+    else await this.#arm();
     return added;
   }
 
   async stats(): Promise<EndpointStats> {
-    const pending = this.#queue.pendingCount();
+    const { health, lastSuccessAt, lastFailureAt, lastError } = this.#state.machine;
     return {
-      status: this.#state.status,
-      pending_count: pending,
-      last_success_at: this.#state.lastSuccessAt,
-      last_failure_at: this.#state.lastFailureAt,
-      last_error: this.#state.lastError,
+      status:
+        health === "active" && this.#queue.hasRetrying(this.clock.now()) ? "retrying" : health,
+      pending_count: this.#state.pending,
+      last_success_at: lastSuccessAt,
+      last_failure_at: lastFailureAt,
+      last_error: lastError,
     };
-  }
-
-  async deliveries(limit: number, before?: string, eventId?: string): Promise<AttemptRecord[]> {
-    return this.#queue.attempts(limit, before, eventId);
   }
 
   /** Success rate, latency and recent attempts over the last 24 h (pure: ../delivery/health). */
@@ -139,291 +144,252 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     return deliveryHealth(attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS), now);
   }
 
+  async deliveries(limit: number, before?: string, eventId?: string) {
+    return this.#log.list(limit, before, eventId);
+  }
+
   async eventStates(eventIds: string[]) {
     return this.#queue.eventStates(eventIds);
   }
 
-  /** The endpoint was deleted: its queue and log go with it. */
+  /**
+   * The endpoint was deleted: its queue, log and notices go; a tombstone stays so that a late
+   * enqueue or configure is refused rather than re-creating it (it costs one row).
+   */
   async destroy(): Promise<void> {
-    this.#endpoint = null;
+    const at = this.clock.now();
+    this.ctx.storage.transactionSync(() => {
+      this.#queue.clear();
+      this.#notices.clear();
+      this.#queue.deleteMeta("endpoint");
+      this.#queue.deleteMeta("machine");
+      this.#queue.setMeta("deleted_at", at);
+    });
+    this.#state.endpoint = null;
+    this.#state.deletedAt = at;
+    this.#state.pending = 0;
     await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+    this.#alarmAt = null;
   }
 
   override async alarm(): Promise<void> {
     // This alarm has fired: whatever is due next must be set again.
     this.#alarmAt = null;
-    await this.drain();
+    if (this.autoAlarm) await this.drain();
   }
 
   /**
-   * Sends whatever is due. Safe to call at any time and any number of times: a call during a run
-   * asks for one more pass and resolves when the run (including that pass) is over.
+   * Sends whatever is due, through the window, and delivers pending notices. Safe to call at any
+   * time and any number of times: a call during a run tops the window up, asks for one more pass
+   * and resolves when the run (including that pass) is over.
    */
   drain(): Promise<void> {
-    if (this.#drainRun) {
-      this.#drainAgain = true;
-      return this.#drainRun;
+    if (this.#run) {
+      this.#runAgain = true;
+      this.#fill();
+      return this.#run;
     }
-    this.#drainRun = (async () => {
+    this.#run = (async () => {
       try {
+        this.#budgetSpent = false;
+        this.#freshCursor = 0;
+        this.#deadline = Date.now() + this.settings.endpointRunBudgetMs;
+        this.#sweep();
         do {
-          this.#drainAgain = false;
-          await this.#drainOnce();
-        } while (this.#drainAgain);
+          this.#runAgain = false;
+          await this.#window();
+        } while (this.#runAgain && !this.#budgetSpent);
       } finally {
-        this.#drainRun = null;
+        this.#run = null;
       }
+      await this.#flushNotices();
       await this.#arm();
     })();
-    return this.#drainRun;
+    return this.#run;
   }
 
-  async #drainOnce(): Promise<void> {
-    this.#budgetSpent = false;
-    const endpoint = this.#endpoint;
-    if (!endpoint) return;
-    this.#sweep();
-    for (let sent = 0; sent < MAX_ATTEMPTS_PER_RUN; ) {
-      const now = this.clock.now();
-      const status = this.#state.status;
-      if (status === "disabled") return;
-      if (status === "failed") {
-        if ((this.#state.nextProbeAt ?? 0) > now) return;
-        const probe = this.#queue.due(now, 1, true);
-        if (probe.length === 0) return;
-        await this.#attemptAll(endpoint, probe);
-        sent += 1;
-        if (this.#state.status === "failed") return;
-        continue;
-      }
-      const batch = this.#queue.due(now, this.#batchSize(now));
-      if (batch.length === 0) return;
-      await this.#attemptAll(endpoint, batch);
-      sent += batch.length;
+  /** Keeps the window full until nothing more can start and everything outstanding is back. */
+  async #window(): Promise<void> {
+    this.#fill();
+    while (this.#outstanding.size > 0) {
+      await Promise.race(this.#outstanding);
+      this.#fill();
     }
-    // Budget spent with work left: end this invocation and let a fresh alarm continue.
-    this.#budgetSpent = true;
   }
 
-  /** Concurrency cap, and the optional per-second rate (ENDPOINT_MAX_PER_SECOND). */
-  #batchSize(now: number): number {
-    const perSecond = this.settings.endpointMaxPerSecond;
-    if (perSecond <= 0) return this.settings.endpointMaxInFlight;
-    if (now - this.#rateWindow.start >= 1000) this.#rateWindow = { start: now, used: 0 };
-    return Math.max(
-      0,
-      Math.min(this.settings.endpointMaxInFlight, perSecond - this.#rateWindow.used),
-    );
+  /** Starts as many sends as the machine, the window and the rate allow, oldest first. */
+  #fill(): void {
+    const endpoint = this.#state.endpoint;
+    if (!endpoint || this.#state.deletedAt !== null) return;
+    if (Date.now() >= this.#deadline) {
+      // Budget spent: outstanding sends finish, nothing starts, a fresh alarm continues.
+      this.#budgetSpent = true;
+      return;
+    }
+    const now = this.clock.now();
+    const window = this.#windowSize(endpoint);
+    const room = capacity(this.#state.machine, now, window);
+    const rate = endpoint.rateLimitPerSecond ?? null;
+    const allowed = Math.min(room.sends, available(this.#bucketFor(rate, now), rate, now));
+    if (allowed <= 0) return;
+    const rows = room.probe
+      ? [this.#queue.head()].filter((row): row is QueueRow => row !== null)
+      : this.#queue.due(now, allowed, window === 1, this.#sending, this.#freshCursor);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      if (row.attempts === 0) this.#freshCursor = Math.max(this.#freshCursor, row.seq);
+    }
+    this.#bucket = take(this.#bucketFor(rate, now), rate, now, rows.length);
+    this.#apply({ kind: "started", count: rows.length, probe: room.probe }, now);
+    for (const row of rows) {
+      this.#sending.add(row.eventId);
+      const send: Promise<void> = this.#send(endpoint, row, room.probe)
+        .catch((error) => {
+          // Only a storage failure lands here (sendOnce never throws): nothing was recorded, so
+          // the row is still pending and goes again; the window slot must not leak.
+          this.#state.release(room.probe);
+          this.#freshCursor = 0;
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: "recording an answer failed",
+              error: String(error),
+            }),
+          );
+        })
+        .finally(() => {
+          this.#sending.delete(row.eventId);
+          this.#outstanding.delete(send);
+        });
+      this.#outstanding.add(send);
+    }
   }
 
-  async #attemptAll(endpoint: WebhookEndpoint, rows: QueueRow[]): Promise<void> {
-    this.#rateWindow.used += rows.length;
-    const results = await Promise.all(
-      rows.map((row) =>
-        sendOnce(
-          endpoint,
-          { id: row.eventId, body: row.payload },
-          {
-            timeoutMs: this.settings.webhookTimeoutMs,
-            now: this.clock.now(),
-            fetcher: this.fetcher,
-          },
-        ),
-      ),
+  async #send(endpoint: WebhookEndpoint, row: QueueRow, probe: boolean): Promise<void> {
+    const result = await sendOnce(
+      endpoint,
+      { id: row.eventId, body: row.payload },
+      { timeoutMs: this.settings.webhookTimeoutMs, now: this.clock.now(), fetcher: this.fetcher },
     );
     const now = this.clock.now();
-    for (const [index, row] of rows.entries()) {
-      await this.#settle(endpoint, row, results[index]!, now);
-    }
-    // One state write per batch (status and whatever #settle changed in memory).
-    const healthy = this.#state.status === "active" || this.#state.status === "retrying";
-    this.#setState(healthy ? { status: this.#queue.hasRetrying() ? "retrying" : "active" } : {});
-  }
-
-  async #settle(
-    endpoint: WebhookEndpoint,
-    row: QueueRow,
-    result: AttemptResult,
-    now: number,
-  ): Promise<void> {
-    const attempt = row.attempts + 1;
-    const firstAttemptAt = row.firstAttemptAt ?? now;
     const outcome = classify(result);
-    this.#queue.recordAttempt({
-      id: timeOrderedIds(this.clock).next("del"),
-      eventId: row.eventId,
-      eventType: row.type,
-      attempt,
-      at: now,
-      statusCode: result.status_code,
-      durationMs: result.duration_ms,
-      error: result.error,
-      responseExcerpt: result.response_body,
-      outcome,
+    const input: Input = {
+      kind: "answered",
+      row,
+      probe,
+      jitter: this.random(),
+      answer: {
+        outcome,
+        statusCode: result.status_code,
+        error: result.error,
+        retryAfterSeconds: result.retry_after_seconds,
+      },
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.#log.record({
+        id: timeOrderedIds(this.clock).next("del"),
+        eventId: row.eventId,
+        eventType: row.type,
+        attempt: row.attempts + 1,
+        at: now,
+        statusCode: result.status_code,
+        durationMs: result.duration_ms,
+        error: result.error,
+        responseExcerpt: result.response_body,
+        outcome,
+      });
+      this.#apply(input, now);
     });
-    if (outcome === "delivered") {
-      this.#queue.finish(
-        row.eventId,
-        "delivered",
+  }
+
+  /** Runs one machine step and applies its actions (callers hold the storage transaction). */
+  #apply(input: Input, now: number): void {
+    const notified = this.#state.apply(input, now, this.settings, timeOrderedIds(this.clock));
+    // After the caller's transaction: the notice goes out beside the window.
+    if (notified) void Promise.resolve().then(() => this.#flushNotices());
+  }
+
+  /** Warn admins (never drop) when the backlog passes ENDPOINT_BACKLOG_WARNING. */
+  #checkBacklog(now: number): void {
+    const warned = this.ctx.storage.transactionSync(() =>
+      this.#state.checkBacklog(
         now,
-        attempt,
-        result.status_code,
-        null,
-        firstAttemptAt,
-      );
-      const recovered = this.#state.status === "failed";
-      // A plain success is persisted with the batch's status write in #attemptAll.
-      this.#setState(
-        { lastSuccessAt: now, ...(recovered ? { status: "active", nextProbeAt: null } : {}) },
-        recovered,
-      );
-      if (recovered) {
-        this.#queue.makeAllDue(now);
-        await this.#transition(
-          endpoint,
-          "endpoint.recovered",
-          "deliveries resumed; the backlog is being replayed oldest first.",
-          now,
-        );
-      }
-      return;
-    }
-    this.#setState({ lastFailureAt: now, lastError: result.error });
-    if (outcome === "transient") {
-      // A failed endpoint's probe that fails transiently waits for the next probe, not a backoff.
-      if (this.#state.status === "failed") {
-        this.#setState({ nextProbeAt: now + this.settings.failedRetryIntervalMs });
-      }
-      if (now - firstAttemptAt >= this.settings.retryMaxElapsedMs) {
-        this.#queue.finish(
-          row.eventId,
-          "failed",
-          now,
-          attempt,
-          result.status_code,
-          result.error,
-          firstAttemptAt,
-        );
-        return;
-      }
-      const delay = retryDelayMs(
-        attempt,
-        this.settings.retryBaseMs,
-        result.retry_after_seconds,
-        this.random,
-      );
-      this.#queue.retryAt(
-        row.eventId,
-        now + delay,
-        now,
-        attempt,
-        result.status_code,
-        result.error,
-        firstAttemptAt,
-      );
-      return;
-    }
-    // Fatal or gone: the event stays first in line; the endpoint pauses.
-    this.#queue.retryAt(
-      row.eventId,
-      now,
-      now,
-      attempt,
-      result.status_code,
-      result.error,
-      firstAttemptAt,
+        this.settings.endpointBacklogWarning,
+        timeOrderedIds(this.clock),
+      ),
     );
-    if (outcome === "gone") {
-      if (this.#state.status === "disabled") return;
-      this.#setState({ status: "disabled", nextProbeAt: null });
-      await this.#transition(
-        endpoint,
-        "endpoint.disabled",
-        `the endpoint answered 410 Gone, so it was disabled. Re-enable it to resume.`,
-        now,
-      );
-      return;
-    }
-    const wasFailed = this.#state.status === "failed";
-    this.#setState({ status: "failed", nextProbeAt: now + this.settings.failedRetryIntervalMs });
-    if (!wasFailed) {
-      await this.#transition(
-        endpoint,
-        "endpoint.failed",
-        `${result.error ?? "delivery failed"}. Events are kept and retried hourly.`,
-        now,
-      );
-    }
+    if (warned) void Promise.resolve().then(() => this.#flushNotices());
   }
 
-  /** Mirrors the new status to D1 and tells the account's admins, once per transition. */
-  async #transition(
-    endpoint: WebhookEndpoint,
-    type: AlertType,
-    detail: string,
-    now: number,
-  ): Promise<void> {
-    const db = database(this.env.DB);
-    // A newer version than any snapshot so far, so the account object's copy takes it.
-    const disabledAt = Math.max(now, endpoint.updatedAt + 1);
-    await db
-      .update(webhookEndpoints)
-      .set({
-        status: this.#state.status,
-        ...(type === "endpoint.disabled" ? { active: false, updatedAt: disabledAt } : {}),
-        lastError: this.#state.lastError,
-        lastFailureAt: this.#state.lastFailureAt,
-        lastSuccessAt: this.#state.lastSuccessAt,
-      })
-      .where(eq(webhookEndpoints.id, endpoint.id));
-    if (type === "endpoint.disabled" && this.#endpoint) {
-      this.#endpoint = { ...this.#endpoint, active: false, updatedAt: disabledAt };
-      this.#queue.setMeta("endpoint", this.#endpoint);
-      // The account object matches events to endpoints: a disabled one gets no new events.
-      await accountObject(this.env, endpoint.accountId).syncEndpoint(
-        endpoint.accountId,
-        this.#endpoint,
-      );
-    }
-    await alertAdmins(db, this.mailer, {
-      id: timeOrderedIds(this.clock).next("ntf"),
-      accountId: endpoint.accountId,
-      endpointId: endpoint.id,
-      url: endpoint.url,
-      type,
-      detail,
-      at: now,
-    });
+  /** Beside the window, never inside it: a slow or failing mail provider delays no send. */
+  #flushNotices(): Promise<void> {
+    return this.#noticeRunner.flush();
   }
 
-  #setState(patch: Partial<DeliveryState>, persist = true): void {
-    this.#state = { ...this.#state, ...patch };
-    if (persist) this.#queue.setMeta("state", this.#state);
+  /** What sending a notice needs right now (null: the endpoint is gone, nothing to send). */
+  async #noticeDeps(): Promise<NoticeDeps | null> {
+    if (!this.#state.endpoint) return null;
+    const stats = await this.stats();
+    return {
+      env: this.env,
+      db: database(this.env.DB),
+      mailer: this.mailer,
+      endpoint: this.#state.endpoint,
+      mirror: {
+        status: stats.status,
+        lastError: stats.last_error,
+        lastFailureAt: stats.last_failure_at,
+        lastSuccessAt: stats.last_success_at,
+      },
+      now: this.clock.now(),
+    };
+  }
+
+  #windowSize(endpoint: WebhookEndpoint): number {
+    return Math.max(1, endpoint.maxInFlight ?? this.settings.endpointMaxInFlight);
+  }
+
+  #bucketFor(rate: number | null, now: number): Bucket {
+    this.#bucket ??= fullBucket(rate ?? 0, now);
+    return this.#bucket;
   }
 
   #sweep(): void {
     const now = this.clock.now();
     if (now - this.#lastSweep < RETENTION_SWEEP_MS) return;
-    this.#lastSweep = now;
-    this.#queue.prune(now - this.settings.retentionDays * 86_400_000);
+    const more = this.#queue.prune(now - this.settings.retentionDays * 86_400_000);
+    // A full batch sweeps again on the next run instead of waiting an hour.
+    this.#lastSweep = more ? now - RETENTION_SWEEP_MS : now;
+  }
+
+  /** When there is something to send next (null: nothing until an event or an update). */
+  #nextSendAt(now: number): number | null {
+    const endpoint = this.#state.endpoint;
+    if (!endpoint || this.#state.pending === 0) return null;
+    if (this.#budgetSpent) return now;
+    const { health, nextProbeAt } = this.#state.machine;
+    if (health === "disabled") return null;
+    if (health === "failed") return nextProbeAt;
+    const due =
+      this.#windowSize(endpoint) === 1
+        ? (this.#queue.head()?.nextAttemptAt ?? null)
+        : this.#queue.earliestDue();
+    const rate = endpoint.rateLimitPerSecond ?? null;
+    if (due === null || rate === null) return due;
+    return Math.max(due, nextTokenAt(this.#bucketFor(rate, now), rate, Math.max(due, now)));
   }
 
   /** One alarm, at the earliest moment there is something to do (or none). */
   async #arm(): Promise<void> {
     const now = this.clock.now();
-    let due: number | null = null;
-    if (this.#endpoint && this.#state.status !== "disabled") {
-      due = this.#state.status === "failed" ? this.#state.nextProbeAt : this.#queue.earliestDue();
-      if (this.#budgetSpent) due = now;
-      if (
-        due !== null &&
-        this.settings.endpointMaxPerSecond > 0 &&
-        this.#batchSize(Math.max(due, now)) === 0
-      ) {
-        due = this.#rateWindow.start + 1000;
-      }
-    }
+    const candidates = [
+      this.#nextSendAt(now),
+      this.#state.endpoint ? this.#notices.nextAt() : null,
+    ];
+    const due = candidates.reduce<number | null>(
+      (min, at) => (at === null ? min : min === null ? at : Math.min(min, at)),
+      null,
+    );
     if (due === null) {
       if (this.#alarmAt !== null) await this.ctx.storage.deleteAlarm();
       this.#alarmAt = null;
@@ -432,7 +398,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     // Due times live on this object's clock; alarms fire on the wall clock.
     const at = Date.now() + Math.max(0, due - now);
     // An alarm already set no later than `at` will drain and re-arm; skipping the write keeps
-    // enqueueing (one call per published event) to a single SQLite insert.
+    // enqueueing (one call per published batch) to a single SQLite write.
     if (this.#alarmAt !== undefined && this.#alarmAt !== null && this.#alarmAt <= at) return;
     await this.ctx.storage.setAlarm(at);
     this.#alarmAt = at;

@@ -1,5 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { base62FromNumber } from "../lib/encoding";
+import {
+  EndpointHealthData,
+  OPERATIONAL_DESCRIPTIONS,
+  type OperationalEventType,
+  sampleHealth,
+} from "./operational";
 
 /**
  * The event types a webhook endpoint can subscribe to (SPEC §5), their payload shapes, and sample
@@ -17,6 +23,10 @@ export const EVENT_TYPES = [
   "contact.opted_out",
   "contact.opted_in",
   "contact.tag_changed",
+  "endpoint.failed",
+  "endpoint.recovered",
+  "endpoint.disabled",
+  "endpoint.backlog_warning",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -137,6 +147,12 @@ function sampleContact(now: number, overrides: Partial<ContactData>): ContactDat
   };
 }
 
+const operational = (type: OperationalEventType): EventTypeInfo => ({
+  description: OPERATIONAL_DESCRIPTIONS[type],
+  dataSchema: EndpointHealthData,
+  sample: ({ now }) => sampleHealth(type, now),
+});
+
 export const EVENT_CATALOG: Record<EventType, EventTypeInfo> = {
   "message.sent": {
     description:
@@ -233,6 +249,10 @@ export const EVENT_CATALOG: Record<EventType, EventTypeInfo> = {
       tags: ["Warm"],
     }),
   },
+  "endpoint.failed": operational("endpoint.failed"),
+  "endpoint.recovered": operational("endpoint.recovered"),
+  "endpoint.disabled": operational("endpoint.disabled"),
+  "endpoint.backlog_warning": operational("endpoint.backlog_warning"),
 };
 
 export interface EventEnvelope {

@@ -21,6 +21,8 @@ export function appendEvent(
     livemode: boolean;
     data: unknown;
     now: number;
+    /** An endpoint that must not receive this event (its own operational notice). */
+    exclude?: string;
   },
 ): EventEnvelope {
   const envelope = buildEnvelope({
@@ -38,7 +40,7 @@ export function appendEvent(
       type: input.type,
       livemode: input.livemode,
       payload: JSON.stringify(envelope),
-      endpointIds: subscriptions.matching(input.type, false),
+      endpointIds: subscriptions.matching(input.type, false).filter((id) => id !== input.exclude),
       originAccountId: null,
       createdAt: input.now,
     })

@@ -10,26 +10,27 @@ const SUBJECTS: Record<AlertType, string> = {
   "endpoint.failed": "Webhook endpoint failing: deliveries paused",
   "endpoint.disabled": "Webhook endpoint disabled",
   "endpoint.recovered": "Webhook endpoint recovered",
+  "endpoint.backlog_warning": "Webhook endpoint backlog growing",
 };
 
+export interface Alert {
+  id: string;
+  accountId: string;
+  endpointId: string;
+  url: string;
+  type: AlertType;
+  detail: string;
+  at: number;
+}
+
+const alertText = (alert: Alert) => `${SUBJECTS[alert.type]} — ${alert.url}: ${alert.detail}`;
+
 /**
- * One record and one email per endpoint state transition (never per attempt). The record is
- * written first: the dashboard notice must not depend on the mail provider being up.
+ * One record per endpoint state transition (never per attempt), idempotent on the notice id so
+ * a retried notice never shows twice. Written before the e-mail: the dashboard notice must not
+ * depend on the mail provider being up.
  */
-export async function alertAdmins(
-  db: Database,
-  mailer: Mailer,
-  alert: {
-    id: string;
-    accountId: string;
-    endpointId: string;
-    url: string;
-    type: AlertType;
-    detail: string;
-    at: number;
-  },
-): Promise<void> {
-  const message = `${SUBJECTS[alert.type]} — ${alert.url}: ${alert.detail}`;
+export async function recordAlert(db: Database, alert: Alert): Promise<void> {
   await db
     .insert(notifications)
     .values({
@@ -37,31 +38,24 @@ export async function alertAdmins(
       accountId: alert.accountId,
       endpointId: alert.endpointId,
       type: alert.type,
-      message,
+      message: alertText(alert),
       createdAt: alert.at,
     })
     .onConflictDoNothing();
+}
+
+/** One e-mail to the account's admins; throws when the provider fails (the caller retries). */
+export async function mailAlert(db: Database, mailer: Mailer, alert: Alert): Promise<void> {
   const admins = await db
     .select({ email: users.email })
     .from(users)
     .where(and(eq(users.accountId, alert.accountId), eq(users.role, "admin")));
   if (admins.length === 0) return;
-  try {
-    await mailer.send({
-      to: admins.map((admin) => admin.email),
-      subject: SUBJECTS[alert.type],
-      text: message,
-    });
-  } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "alert mail failed",
-        endpoint_id: alert.endpointId,
-        error: String(error),
-      }),
-    );
-  }
+  await mailer.send({
+    to: admins.map((admin) => admin.email),
+    subject: SUBJECTS[alert.type],
+    text: alertText(alert),
+  });
 }
 
 export function listNotifications(db: Database, accountId: string, limit: number, cursor?: string) {

@@ -7,7 +7,12 @@ import { listNotifications, notificationResource } from "../notifications/endpoi
 const NotificationSchema = z
   .object({
     id: z.string(),
-    type: z.enum(["endpoint.failed", "endpoint.disabled", "endpoint.recovered"]),
+    type: z.enum([
+      "endpoint.failed",
+      "endpoint.disabled",
+      "endpoint.recovered",
+      "endpoint.backlog_warning",
+    ]),
     endpoint_id: z.string(),
     message: z.string(),
     created_at: z.string(),

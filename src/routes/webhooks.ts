@@ -16,6 +16,7 @@ import {
 } from "../webhooks/endpoints";
 import { endpointResource } from "../webhooks/resource";
 import { sendOnce, serializeEnvelope } from "../webhooks/send";
+import { standardSecretForm } from "../webhooks/signing";
 import { idParam } from "./schemas";
 
 const tags = ["Webhooks"];
@@ -34,6 +35,17 @@ export const WebhookSchema = z
     last_failure_at: z.string().nullable(),
     last_error: z.string().nullable(),
     has_client_secret: z.boolean(),
+    max_in_flight: z.number().int().openapi({
+      description: "Deliveries outstanding at once; 1 means strictly in order.",
+      example: 1,
+    }),
+    rate_limit_per_second: z.number().int().nullable().openapi({
+      description: "Deliveries started per second at most; null means no cap.",
+    }),
+    signing_public_key: z.string().nullable().openapi({
+      description:
+        "`whpk_…` ed25519 public key when asymmetric (`v1a`) signatures are on; verify `v1a,…` in `webhook-signature` with it.",
+    }),
     include_subaccounts: z
       .boolean()
       .openapi({ description: "Also receives every descendant account's events." }),
@@ -45,6 +57,10 @@ export const WebhookSchema = z
 
 const WithSecret = WebhookSchema.extend({
   secret: z.string().openapi({ description: "Signing secret (`whsec_…` unless you chose one)" }),
+  standard_secret: z.string().openapi({
+    description:
+      "The same secret in `whsec_` form (base64 of a chosen secret's UTF-8 bytes): what a Standard Webhooks library expects by default.",
+  }),
 }).openapi("WebhookEndpointWithSecret");
 
 const Url = z
@@ -59,6 +75,16 @@ const Events = z
   .openapi({ example: ["message.delivered", "message.received"] });
 const Description = z.string().trim().max(500).nullable();
 const ClientSecret = z.string().min(1).max(512);
+const MaxInFlight = z.number().int().min(1).max(50).openapi({
+  description: "Deliveries outstanding at once (1–50); 1 keeps strict order.",
+});
+const RateLimit = z.number().int().min(1).max(10_000).nullable().openapi({
+  description: "Deliveries started per second at most (1–10,000); null removes the cap.",
+});
+const Asymmetric = z.boolean().openapi({
+  description:
+    "Also sign with ed25519 (Standard Webhooks `v1a`); the resource shows the public key.",
+});
 
 const CreateBody = z.strictObject({
   url: Url,
@@ -69,6 +95,9 @@ const CreateBody = z.strictObject({
   client_secret: ClientSecret.optional().openapi({
     description: "Sent as `Authorization: Bearer …`",
   }),
+  max_in_flight: MaxInFlight.optional(),
+  rate_limit_per_second: RateLimit.optional(),
+  asymmetric_signing: Asymmetric.optional(),
   include_subaccounts: z.boolean().optional().openapi({
     description: "Also receive the events of every sub-account below this one (default false).",
   }),
@@ -80,6 +109,9 @@ const UpdateBody = z.strictObject({
   description: Description.optional(),
   active: z.boolean().optional(),
   client_secret: ClientSecret.nullable().optional().openapi({ description: "null removes it" }),
+  max_in_flight: MaxInFlight.optional(),
+  rate_limit_per_second: RateLimit.optional(),
+  asymmetric_signing: Asymmetric.optional(),
   include_subaccounts: z.boolean().optional().openapi({
     description: "Also receive the events of every sub-account below this one (default false).",
   }),
@@ -95,6 +127,12 @@ const TestResult = z
     event_id: z.string(),
   })
   .openapi("WebhookTestResult");
+
+const withSecret = (endpoint: Parameters<typeof endpointResource>[0]) => ({
+  ...endpointResource(endpoint),
+  secret: endpoint.secret,
+  standard_secret: standardSecretForm(endpoint.secret),
+});
 
 const read = requireScope("webhooks:read");
 const write = requireScope("webhooks:write");
@@ -188,7 +226,11 @@ const revealSecretRoute = createRoute({
   request: { params: idParam("we") },
   responses: {
     200: jsonContent(
-      z.object({ secret: z.string(), previous_secret_expires_at: z.string().nullable() }),
+      z.object({
+        secret: z.string(),
+        standard_secret: z.string().openapi({ description: "The same secret in `whsec_` form" }),
+        previous_secret_expires_at: z.string().nullable(),
+      }),
       "The current signing secret",
     ),
     ...errorResponses(401, 403, 404, 429),
@@ -253,11 +295,14 @@ export const webhookRoutes = createRouter()
         active: body.active,
         secret: body.secret,
         clientSecret: body.client_secret,
+        maxInFlight: body.max_in_flight,
+        rateLimitPerSecond: body.rate_limit_per_second,
+        asymmetricSigning: body.asymmetric_signing,
         includeSubaccounts: body.include_subaccounts,
       },
       principalOf(c).kind === "session" ? "dashboard" : "api",
     );
-    return c.json({ ...endpointResource(endpoint), secret: endpoint.secret }, 201);
+    return c.json(withSecret(endpoint), 201);
   })
   .openapi(listWebhooksRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -288,6 +333,9 @@ export const webhookRoutes = createRouter()
         description: body.description,
         active: body.active,
         clientSecret: body.client_secret,
+        maxInFlight: body.max_in_flight,
+        rateLimitPerSecond: body.rate_limit_per_second,
+        asymmetricSigning: body.asymmetric_signing,
         includeSubaccounts: body.include_subaccounts,
       },
     );
@@ -312,6 +360,7 @@ export const webhookRoutes = createRouter()
     return c.json(
       {
         secret: endpoint.secret,
+        standard_secret: standardSecretForm(endpoint.secret),
         previous_secret_expires_at:
           graceEnds && graceEnds > now ? new Date(graceEnds).toISOString() : null,
       },
@@ -325,7 +374,7 @@ export const webhookRoutes = createRouter()
       c.req.valid("param").id,
       c.req.valid("json").grace_period_seconds,
     );
-    return c.json({ ...endpointResource(endpoint), secret: endpoint.secret }, 200);
+    return c.json(withSecret(endpoint), 200);
   })
   .openapi(testWebhookRoute, async (c) => {
     const principal = principalOf(c);

@@ -1,10 +1,12 @@
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { readConfig } from "../config";
 import type { Database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { configureEndpoint, forgetEndpoint } from "../delivery/sync";
 import { ApiError, notFound } from "../errors";
 import type { EventType } from "../events/catalog";
 import type { Services } from "../services";
+import { generateSigningKeyPair } from "./asymmetric";
 import { generateSigningSecret } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
 
@@ -15,6 +17,12 @@ export interface EndpointInput {
   active?: boolean | undefined;
   secret?: string | undefined;
   clientSecret?: string | null | undefined;
+  /** Sends outstanding at once, 1–50 (default ENDPOINT_MAX_IN_FLIGHT). */
+  maxInFlight?: number | undefined;
+  /** Sends per second at most, 1–10,000; null = no cap. */
+  rateLimitPerSecond?: number | null | undefined;
+  /** Opt in to (or out of) Standard Webhooks `v1a` ed25519 signatures beside `v1`. */
+  asymmetricSigning?: boolean | undefined;
   /** Also receive every descendant account's events (SPEC §2). */
   includeSubaccounts?: boolean | undefined;
 }
@@ -58,6 +66,9 @@ export async function createEndpoint(
     previousSecret: null,
     previousSecretExpiresAt: null,
     clientSecret: input.clientSecret ?? null,
+    maxInFlight: input.maxInFlight ?? readConfig(env).endpointMaxInFlight,
+    rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+    ...(await keyPairFor(input.asymmetricSigning ?? false, null)),
     includeSubaccounts: input.includeSubaccounts ?? false,
     source,
     status: active ? "active" : "disabled",
@@ -129,6 +140,13 @@ export async function updateEndpoint(
     ...(patch.events === undefined ? {} : { events: [...new Set(patch.events)] }),
     ...(patch.description === undefined ? {} : { description: patch.description }),
     ...(patch.clientSecret === undefined ? {} : { clientSecret: patch.clientSecret }),
+    ...(patch.maxInFlight === undefined ? {} : { maxInFlight: patch.maxInFlight }),
+    ...(patch.rateLimitPerSecond === undefined
+      ? {}
+      : { rateLimitPerSecond: patch.rateLimitPerSecond }),
+    ...(patch.asymmetricSigning === undefined
+      ? {}
+      : await keyPairFor(patch.asymmetricSigning, current)),
     ...(patch.includeSubaccounts === undefined
       ? {}
       : { includeSubaccounts: patch.includeSubaccounts }),
@@ -181,6 +199,22 @@ export async function rotateEndpointSecret(
   };
   await db.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, id));
   return configureEndpoint(env, { ...current, ...changes });
+}
+
+/** A key pair when asymmetric signing is on (the current one is kept), none when it is off. */
+async function keyPairFor(
+  on: boolean,
+  current: WebhookEndpoint | null,
+): Promise<Pick<WebhookEndpoint, "signingPrivateKey" | "signingPublicKey">> {
+  if (!on) return { signingPrivateKey: null, signingPublicKey: null };
+  if (current?.signingPrivateKey && current.signingPublicKey) {
+    return {
+      signingPrivateKey: current.signingPrivateKey,
+      signingPublicKey: current.signingPublicKey,
+    };
+  }
+  const pair = await generateSigningKeyPair();
+  return { signingPrivateKey: pair.privateKey, signingPublicKey: pair.publicKey };
 }
 
 /** The previous secret only while its grace period lasts. */

@@ -18,10 +18,35 @@ export interface AttemptResult {
 /** The exact bytes that are signed are the bytes that are sent. */
 export const serializeEnvelope = (envelope: EventEnvelope) => JSON.stringify(envelope);
 
-function excerpt(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.byteLength <= RESPONSE_EXCERPT_BYTES) return text;
-  return new TextDecoder().decode(bytes.slice(0, RESPONSE_EXCERPT_BYTES)).replace(/\uFFFD$/, "");
+/**
+ * Reads at most the first KiB of an answer through its stream and drops the connection past it:
+ * a receiver can stream hundreds of megabytes inside the timeout, and none of it is needed.
+ */
+export async function readExcerpt(
+  response: Response,
+  cap = RESPONSE_EXCERPT_BYTES,
+): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: "", truncated: false };
+  const reader = response.body.getReader();
+  const kept = new Uint8Array(cap);
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = cap - size;
+    kept.set(value.subarray(0, room), size);
+    size += Math.min(room, value.byteLength);
+    if (value.byteLength > room) {
+      truncated = true;
+      break;
+    }
+  }
+  if (truncated) await reader.cancel().catch(() => undefined);
+  else reader.releaseLock();
+  // A multi-byte character cut at the cap is dropped rather than shown broken.
+  const text = new TextDecoder().decode(kept.subarray(0, size)).replace(/\uFFFD$/, "");
+  return { text, truncated };
 }
 
 function retryAfter(header: string | null, now: number): number | null {
@@ -50,6 +75,7 @@ export async function sendOnce(
     secret: endpoint.secret,
     previousSecret: livePreviousSecret(endpoint, options.now),
     clientSecret: endpoint.clientSecret,
+    asymmetricKey: endpoint.signingPrivateKey,
     textusHeader: endpoint.source === "integrations",
   });
   const started = performance.now();
@@ -62,7 +88,7 @@ export async function sendOnce(
       redirect: "manual",
       signal: AbortSignal.timeout(options.timeoutMs),
     });
-    const text = excerpt(await response.text());
+    const { text } = await readExcerpt(response);
     return {
       ok: response.status >= 200 && response.status < 300,
       status_code: response.status,

@@ -1,5 +1,6 @@
 import { hmacSha256 } from "../lib/crypto";
 import { fromBase64, toBase64, toHex, utf8 } from "../lib/encoding";
+import { asymmetricSignature } from "./asymmetric";
 
 /**
  * Every delivery carries two signature schemes over the exact bytes sent:
@@ -43,6 +44,8 @@ export interface SignInput {
   /** Still valid during a rotation grace period. */
   previousSecret?: string | null;
   clientSecret?: string | null;
+  /** The endpoint's ed25519 private key (`whsk_…`) when it opted in to `v1a` signatures. */
+  asymmetricKey?: string | null;
   /** Integrations created through the TextUs-shaped API also get seed 003's header name. */
   textusHeader?: boolean;
 }
@@ -58,6 +61,11 @@ export async function deliveryHeaders(input: SignInput): Promise<Record<string, 
   const standard = await Promise.all(
     secrets.map((secret) => standardSignature(secret, input.id, input.timestamp, input.body)),
   );
+  if (input.asymmetricKey) {
+    standard.push(
+      await asymmetricSignature(input.asymmetricKey, input.id, input.timestamp, input.body),
+    );
+  }
   const hex = await seedSignature(input.previousSecret ?? input.secret, input.body);
   const headers: Record<string, string> = {
     "content-type": "application/json",
@@ -78,3 +86,11 @@ export async function deliveryHeaders(input: SignInput): Promise<Record<string, 
 export function generateSigningSecret(): string {
   return `${SECRET_PREFIX}${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
+
+/**
+ * The `whsec_` form of a signing secret: a user-given secret that is not `whsec_…` signs with
+ * its UTF-8 bytes, which is `whsec_` + base64 of those bytes, so a Standard Webhooks library
+ * given this form verifies with its defaults.
+ */
+export const standardSecretForm = (secret: string): string =>
+  secret.startsWith(SECRET_PREFIX) ? secret : `${SECRET_PREFIX}${toBase64(utf8(secret))}`;

@@ -79,7 +79,8 @@ describe("webhooks section", () => {
     await page.getByTestId("webhook-new-button").click();
     const boxes = page.getByTestId("webhook-create-event");
     await boxes.first().waitFor();
-    assert.equal(await boxes.count(), 10, "one checkbox per event type");
+    // 10 messaging and contact types, plus the 4 operational endpoint.* types.
+    assert.equal(await boxes.count(), 14, "one checkbox per event type");
     const checked = await boxes.evaluateAll((all) =>
       all.filter((box) => box.checked).map((box) => box.value),
     );

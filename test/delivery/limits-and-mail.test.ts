@@ -7,13 +7,17 @@ import { controlledEndpoint, publishEvent } from "../support/delivery";
 import { newReceiver } from "../support/receiver";
 
 describe("per-endpoint rate limit", () => {
-  it("ENDPOINT_MAX_PER_SECOND caps how many attempts start in one second", async () => {
+  it("rate_limit_per_second caps how many attempts start in one second (token bucket)", async () => {
     const admin = await signup();
     const receiver = await newReceiver();
-    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"], {
-      endpointMaxPerSecond: 2,
-      endpointMaxInFlight: 1,
-    });
+    const endpoint = await controlledEndpoint(
+      admin,
+      receiver.url,
+      ["message.sent"],
+      {},
+      undefined,
+      { rate_limit_per_second: 2 },
+    );
     for (let i = 0; i < 5; i++) await publishEvent(admin.accountId, "message.sent");
     await endpoint.drain();
     expect(await receiver.received()).toHaveLength(2);

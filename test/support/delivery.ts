@@ -20,9 +20,15 @@ export async function controlledEndpoint(
   url: string,
   events: EventType[],
   settings: Partial<Config> = {},
-  clock = new ManualClock(Date.now()),
+  clock: { now(): number; advance(ms: number): void } = new ManualClock(Date.now()),
+  /** More of the create body: max_in_flight, rate_limit_per_second, asymmetric_signing… */
+  extra: Record<string, unknown> = {},
+  autoAlarm = false,
 ) {
-  const response = await call("/v1/webhooks", { cookie: admin.cookie, body: { url, events } });
+  const response = await call("/v1/webhooks", {
+    cookie: admin.cookie,
+    body: { url, events, ...extra },
+  });
   expect(response.status).toBe(201);
   const endpoint = await json(response);
   // A fresh stub per call: stubs die with the object when a test aborts it.
@@ -31,12 +37,15 @@ export async function controlledEndpoint(
     runInDurableObject<WebhookEndpointObject, void>(stub(), (instance) => {
       instance.clock = clock;
       instance.random = () => 0.5;
+      // The test drives drain() itself; a real alarm firing mid-test would race it.
+      instance.autoAlarm = autoAlarm;
       instance.settings = { ...instance.settings, ...settings };
     });
   await control();
   return {
     id: endpoint.id as string,
     secret: endpoint.secret as string,
+    resource: endpoint as Record<string, unknown>,
     stub,
     clock,
     /** Re-applies the seams, e.g. after the object was evicted. */

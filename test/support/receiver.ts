@@ -7,6 +7,10 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   body: string;
   received_at: number;
+  responded_at?: number;
+  streamed_bytes?: number;
+  hung_up?: boolean;
+  v1a_valid?: boolean;
 }
 
 /** A fresh named hook on the shared loopback receiver (see receiver.global.ts). */
@@ -16,6 +20,9 @@ export async function newReceiver(
     delay_ms?: number;
     body?: string;
     headers?: Record<string, string>;
+    stream_bytes?: number;
+    verify_public_key?: string;
+    delays_ms?: number[];
   } = {},
 ) {
   const base = inject("receiverUrl");

@@ -10,6 +10,7 @@ import {
   sampleEnvelope,
   TagChangeData,
 } from "../../src/events/catalog";
+import { EndpointHealthData } from "../../src/events/operational";
 
 const NOW = Date.UTC(2025, 0, 15, 17, 4, 5, 123);
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -28,6 +29,10 @@ describe("EVENT_TYPES and isEventType", () => {
       "contact.opted_out",
       "contact.opted_in",
       "contact.tag_changed",
+      "endpoint.failed",
+      "endpoint.recovered",
+      "endpoint.disabled",
+      "endpoint.backlog_warning",
     ]);
   });
 
@@ -78,7 +83,8 @@ describe("EVENT_CATALOG", () => {
     expect(sample({ now: NOW + 3_600_000 })).not.toEqual(sample({ now: NOW }));
     // Every time in a sample is recent but never in the future.
     const times = JSON.stringify(sample({ now: NOW })).match(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g) ?? [];
-    expect(times.length).toBeGreaterThan(0);
+    // Operational data carries no time of its own (the envelope's created_at is the moment).
+    if (!type.startsWith("endpoint.")) expect(times.length).toBeGreaterThan(0);
     for (const time of times) {
       expect(Date.parse(time)).toBeLessThanOrEqual(NOW);
       expect(Date.parse(time)).toBeGreaterThan(NOW - 7 * 86_400_000);
@@ -93,7 +99,9 @@ describe("EVENT_CATALOG", () => {
           ? CallData
           : type === "contact.tag_changed"
             ? TagChangeData
-            : ContactData;
+            : type.startsWith("endpoint.")
+              ? EndpointHealthData
+              : ContactData;
       expect(EVENT_CATALOG[type].dataSchema, type).toBe(expected);
     }
   });

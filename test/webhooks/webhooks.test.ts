@@ -94,6 +94,8 @@ describe("webhook endpoints", () => {
     );
     expect(revealed).toEqual({
       secret: "textus-HOTh4kXxHIbYst0xutpkdw",
+      // The whsec_ form a Standard Webhooks library verifies with by default.
+      standard_secret: `whsec_${btoa("textus-HOTh4kXxHIbYst0xutpkdw")}`,
       previous_secret_expires_at: null,
     });
     const { key: reader } = await createApiKey(admin, { scopes: ["webhooks:read"] });
@@ -272,6 +274,10 @@ describe("event catalog", () => {
       "contact.opted_out",
       "contact.opted_in",
       "contact.tag_changed",
+      "endpoint.failed",
+      "endpoint.recovered",
+      "endpoint.disabled",
+      "endpoint.backlog_warning",
     ]);
     for (const entry of catalog.data) {
       expect(entry.description.length).toBeGreaterThan(10);
