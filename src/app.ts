@@ -8,11 +8,13 @@ import { onError, onNotFound } from "./http/errors";
 import { openApiDocument, openApiRoute } from "./http/openapi";
 import { createRouter } from "./http/router";
 import { accountRoutes } from "./routes/account";
+import { subAccountRoutes } from "./routes/accounts";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditRoutes } from "./routes/audit-events";
 import { authRoutes } from "./routes/auth";
 import { callRoutes } from "./routes/calls";
 import { carrierRoutes } from "./routes/carrier";
+import { carrierRoutingRoutes } from "./routes/carrier-routing";
 import { contactRoutes } from "./routes/contacts";
 import { deliveryRoutes } from "./routes/deliveries";
 import { eventTypeRoutes } from "./routes/event-types";
@@ -20,6 +22,7 @@ import { eventRoutes } from "./routes/events";
 import { integrationRoutes } from "./routes/integrations";
 import { messageRoutes } from "./routes/messages";
 import { notificationRoutes } from "./routes/notifications";
+import { phoneNumberRoutes } from "./routes/phone-numbers";
 import { systemRoutes } from "./routes/system";
 import { testHelperRoutes } from "./routes/test-helpers";
 import { userRoutes } from "./routes/users";
@@ -66,6 +69,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", authRoutes);
   app.route("/", userRoutes);
   app.route("/", accountRoutes);
+  app.route("/", subAccountRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditRoutes);
   app.route("/", webhookRoutes);
@@ -77,8 +81,10 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", messageRoutes);
   app.route("/", contactRoutes);
   app.route("/", callRoutes);
+  app.route("/", phoneNumberRoutes);
   app.route("/", testHelperRoutes);
   app.route("/", integrationRoutes());
+  app.route("/", carrierRoutingRoutes);
   app.route("/", carrierRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {

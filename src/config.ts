@@ -19,6 +19,9 @@ export interface Config {
   apiKeyRateLimitPerMinute: number;
   sessionTtlSeconds: number;
   maxBodyBytes: number;
+  maxSubaccountsPerAccount: number;
+  /** A recorded call's completion waits this long for Twilio's RecordingStatusCallback. */
+  recordingWaitMs: number;
   development: boolean;
 }
 
@@ -62,6 +65,8 @@ export function readConfig(env: ConfigEnv): Config {
     apiKeyRateLimitPerMinute: int(env.API_KEY_RATE_LIMIT_PER_MINUTE, 6_000, 1),
     sessionTtlSeconds: int(env.SESSION_TTL_SECONDS, 604_800, 60),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1_048_576, 1_024),
+    maxSubaccountsPerAccount: int(env.MAX_SUBACCOUNTS_PER_ACCOUNT, 100, 0),
+    recordingWaitMs: int(env.RECORDING_WAIT_MS, 30_000, 0),
     development: String(env.ENVIRONMENT ?? "production") !== "production",
   };
 }

@@ -26,7 +26,8 @@ export type IdPrefix =
   | "aud"
   | "del"
   | "ntf"
-  | "req";
+  | "req"
+  | "pn";
 
 export interface Services {
   clock: Clock;

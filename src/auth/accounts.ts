@@ -23,7 +23,7 @@ export interface LoggedIn {
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-async function freeSlug(db: Database, name: string): Promise<string> {
+export async function freeSlug(db: Database, name: string): Promise<string> {
   const candidates = slugCandidates(name);
   const taken = new Set(
     (
@@ -62,6 +62,7 @@ export async function signup(
     name: input.accountName.trim(),
     slug: await freeSlug(db, input.accountName),
     parentAccountId: null,
+    helpText: null,
     createdAt: now,
   };
   const user: User = {

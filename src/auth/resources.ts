@@ -15,5 +15,6 @@ export const accountResource = (account: Account) => ({
   name: account.name,
   slug: account.slug,
   parent_account_id: account.parentAccountId,
+  help_text: account.helpText,
   created_at: toIso(account.createdAt),
 });

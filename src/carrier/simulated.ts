@@ -1,7 +1,7 @@
 import type { SimulatedJob, SimulatedOutcome } from "../durable/carrier-simulator";
 import { carrierSimulatorStub } from "../durable/stubs";
 import { crc32 } from "../keys/secret";
-import { MAGIC_NUMBERS } from "../messaging/phone";
+import { MAGIC_FAILURES, MAGIC_NUMBERS } from "../messaging/phone";
 import type { Carrier, CarrierDeps } from "./types";
 
 /** What the simulated network does to a message sent to `to` (SPEC §7's magic numbers). */
@@ -14,6 +14,8 @@ export function messageOutcome(to: string): SimulatedOutcome {
       errorMessage: "Landline or unreachable carrier.",
     };
   }
+  const magic = MAGIC_FAILURES[to];
+  if (magic) return { kind: "message", status: "failed", ...magic };
   if (to === MAGIC_NUMBERS.unknown) {
     return {
       kind: "message",
@@ -27,7 +29,7 @@ export function messageOutcome(to: string): SimulatedOutcome {
 
 /** Calls to the failure number fail; others complete with a stable duration and a recording. */
 export function callOutcome(callId: string, to: string): SimulatedOutcome {
-  if (to === MAGIC_NUMBERS.fail)
+  if (to === MAGIC_NUMBERS.fail || MAGIC_FAILURES[to])
     return { kind: "call", status: "failed", durationSeconds: 0, recordingUrl: null };
   return {
     kind: "call",

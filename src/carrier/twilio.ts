@@ -5,6 +5,8 @@ import { type Carrier, type CarrierDeps, CarrierRejected, CarrierUnavailable } f
 const TWILIO_TIMEOUT_MS = 10_000;
 /** Carrier error texts end up in API responses and events; keep them to a readable size. */
 const MAX_ERROR_MESSAGE = 500;
+/** Names the product on every request to Twilio (their support asks for it; logs show it). */
+export const USER_AGENT = "Switchboard/0.1 (+https://github.com/switchboard; twilio-compatible)";
 /** What a live call plays; the API has no call content yet, so a short fixed greeting. */
 const CALL_TWIML = "<Response><Say>Hello from Switchboard.</Say></Response>";
 
@@ -52,6 +54,17 @@ export const messageStatusCallback = (
 export const callStatusCallback = (settings: TwilioSettings, accountId: string, callId: string) =>
   `${settings.publicBaseUrl}/carrier/twilio/${encodeURIComponent(accountId)}/calls/${encodeURIComponent(callId)}/status`;
 
+/** Twilio reports a call's recording here, separately from (and usually after) its status. */
+export const recordingStatusCallback = (
+  settings: TwilioSettings,
+  accountId: string,
+  callId: string,
+) =>
+  `${settings.publicBaseUrl}/carrier/twilio/${encodeURIComponent(accountId)}/calls/${encodeURIComponent(callId)}/recording`;
+
+export const basicAuth = (settings: TwilioSettings) =>
+  `Basic ${toBase64(utf8(`${settings.accountSid}:${settings.authToken}`))}`;
+
 interface TwilioAnswer {
   sid?: unknown;
   code?: unknown;
@@ -84,7 +97,8 @@ async function post(
     response = await fetch(url, {
       method: "POST",
       headers: {
-        authorization: `Basic ${toBase64(utf8(`${settings.accountSid}:${settings.authToken}`))}`,
+        authorization: basicAuth(settings),
+        "user-agent": USER_AGENT,
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
       },
@@ -149,6 +163,8 @@ export function twilioCarrier(deps: CarrierDeps, accountId: string): Carrier {
         Record: "true",
         StatusCallback: callStatusCallback(settings, accountId, call.id),
         StatusCallbackEvent: "completed",
+        RecordingStatusCallback: recordingStatusCallback(settings, accountId, call.id),
+        RecordingStatusCallbackEvent: "completed",
       });
     },
   };

@@ -1,14 +1,68 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /** Times are integer milliseconds since the epoch (UTC); the API renders them as RFC 3339. */
 
-export const accounts = sqliteTable("accounts", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  slug: text("slug").notNull().unique(),
-  parentAccountId: text("parent_account_id"),
-  createdAt: integer("created_at").notNull(),
-});
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull().unique(),
+    parentAccountId: text("parent_account_id"),
+    /** The automatic reply to HELP/INFO; null means the product's default text. */
+    helpText: text("help_text"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [index("accounts_parent_idx").on(table.parentAccountId, table.id)],
+);
+
+/**
+ * The closure of the account tree: one row per (account, ancestor) at every depth, written when
+ * a sub-account is created (accounts never move). "Is X an ancestor of Y" is one primary-key
+ * lookup, so no request walks the tree.
+ */
+export const accountAncestors = sqliteTable(
+  "account_ancestors",
+  {
+    accountId: text("account_id").notNull(),
+    ancestorId: text("ancestor_id").notNull(),
+    depth: integer("depth").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.accountId, table.ancestorId] }),
+    index("account_ancestors_ancestor_idx").on(table.ancestorId, table.depth),
+  ],
+);
+
+/**
+ * Phone numbers belong to one account in one mode; the unique index is what makes a number
+ * impossible to claim twice, and the lookup inbound carrier callbacks are routed by.
+ */
+export const phoneNumbers = sqliteTable(
+  "phone_numbers",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    number: text("number").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("phone_numbers_number_idx").on(table.livemode, table.number),
+    index("phone_numbers_account_idx").on(table.accountId, table.id),
+  ],
+);
+
+export type PhoneNumber = typeof phoneNumbers.$inferSelect;
 
 export const users = sqliteTable(
   "users",
@@ -121,6 +175,10 @@ export const webhookEndpoints = sqliteTable(
     signingPrivateKey: text("signing_private_key"),
     /** Its public half, `whpk_…` (raw 32 bytes, base64), shown on the resource. */
     signingPublicKey: text("signing_public_key"),
+    /** Also receives the events of every descendant account (SPEC §2). */
+    includeSubaccounts: integer("include_subaccounts", { mode: "boolean" })
+      .notNull()
+      .default(false),
     status: text("status", { enum: ["active", "retrying", "failed", "disabled"] }).notNull(),
     pendingCount: integer("pending_count").notNull().default(0),
     lastSuccessAt: integer("last_success_at"),

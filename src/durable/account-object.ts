@@ -5,10 +5,11 @@ import type { Carrier } from "../carrier/types";
 import { type Config, readConfig } from "../config";
 import { database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import type { QueuedEvent } from "../delivery/queue";
 import type { EventType } from "../events/catalog";
 import type { EndpointHealthData, OperationalEventType } from "../events/operational";
 import { type AuthorityKey, type AuthorizeResult, KeyAuthority } from "../ledger/authority";
-import { completeCall as completeCallIn } from "../ledger/calls";
+import { attachRecording, completeCall as completeCallIn, reportCallStatus } from "../ledger/calls";
 import type { LedgerContext } from "../ledger/context";
 import { type LedgerDb, openLedgerDb } from "../ledger/db";
 import type { EndpointQueue } from "../ledger/dispatch";
@@ -18,18 +19,21 @@ import {
   applyReceipt as applyReceiptIn,
   receiveInbound as receiveInboundIn,
 } from "../ledger/messages";
+import { addOwnedNumber, ownsNumber, removeOwnedNumber } from "../ledger/numbers";
 import type { OpEnv, OpName } from "../ledger/operations";
-import { appendEvent, eventsSince, findEvent, headSeq } from "../ledger/outbox";
+import { appendEvent, appendForwarded, eventsSince, findEvent, headSeq } from "../ledger/outbox";
+import { metaString, setMeta } from "../ledger/profile";
 import type { LedgerRequest, LedgerResponse } from "../ledger/protocol";
 import { fanOut, type PumpHost, refreshSubscriptions, runHandoffs } from "../ledger/pump";
 import { RETENTION_SWEEP_MS, sweep } from "../ledger/retention";
 import { nextAlarmAt } from "../ledger/schedule";
-import { SubscriptionSet } from "../ledger/subscriptions";
+import { isUpstream, SubscriptionSet, upstreamAccount } from "../ledger/subscriptions";
 import type { FinalCallStatus, Receipt } from "../messaging/transitions";
 import { type Clock, systemClock, timeOrderedIds } from "../services";
+import type { OwnedNumber } from "../storage/account/schema";
 import { meta } from "../storage/account/schema";
 import type { SimulatedOutcome } from "./carrier-simulator";
-import { endpointObject } from "./stubs";
+import { accountObject, endpointObject } from "./stubs";
 
 /** last_used_at is aggregated in memory and written to D1 at most this often. */
 export const LAST_USED_FLUSH_MS = 60_000;
@@ -70,6 +74,7 @@ export class AccountObject extends DurableObject<Env> {
   #keys!: KeyAuthority;
   #subscriptions!: SubscriptionSet;
   #accountId: string | null = null;
+  #parentAccountId: string | null = null;
   #head = 0;
   #pump: Promise<void> | null = null;
   #pumpAgain = false;
@@ -90,6 +95,7 @@ export class AccountObject extends DurableObject<Env> {
       this.#head = headSeq(this.#db);
       const account = this.#db.select().from(meta).where(eq(meta.key, "account_id")).get();
       this.#accountId = typeof account?.value === "string" ? account.value : null;
+      this.#parentAccountId = metaString(this.#db, "parent_account_id");
       this.#alarmAt = await ctx.storage.getAlarm();
     });
   }
@@ -174,15 +180,74 @@ export class AccountObject extends DurableObject<Env> {
     });
   }
 
+  /** Twilio's final status; a completed call may wait for its recording (RECORDING_WAIT_MS). */
+  async reportCallStatus(
+    accountId: string,
+    callId: string,
+    outcome: { status: FinalCallStatus; durationSeconds: number; recordingUrl: string | null },
+    now: number,
+  ) {
+    this.#bind(accountId);
+    const wait = this.settings.recordingWaitMs;
+    return this.#commit(
+      () => reportCallStatus(this.#context(true, now), callId, outcome, wait) !== null,
+    );
+  }
+
+  async attachRecording(accountId: string, callId: string, url: string, now: number) {
+    this.#bind(accountId);
+    return this.#commit(() => attachRecording(this.#context(true, now), callId, url) !== null);
+  }
+
+  /** Null when `to` is not this account's live number (the worker routed it by D1's owner). */
   async receiveInbound(
     accountId: string,
     input: { from: string; to: string; body: string; carrierSid: string | null },
     now: number,
-  ) {
+  ): Promise<string | null> {
     this.#bind(accountId);
+    if (!ownsNumber(this.#db, true, input.to)) return null;
     return this.#commit(
       () => receiveInboundIn(this.#context(true, now), { ...input, carrier: "twilio" }).id,
     );
+  }
+
+  async ownsNumber(accountId: string, livemode: boolean, number: string): Promise<boolean> {
+    this.#bind(accountId);
+    return ownsNumber(this.#db, livemode, number);
+  }
+
+  // ---- the hierarchy and account settings, pushed by the control plane ----
+
+  /** Once, before the sub-account exists in D1: from now on every event is forwarded up too. */
+  async adopt(accountId: string, parentAccountId: string): Promise<void> {
+    this.#bind(accountId);
+    this.ctx.storage.transactionSync(() => {
+      setMeta(this.#db, "parent_account_id", parentAccountId);
+      this.#subscriptions.setUpstream(parentAccountId, this.#head);
+    });
+    this.#parentAccountId = parentAccountId;
+  }
+
+  /** A child's batch of events (its own or its descendants'); idempotent by event id. */
+  async receiveForwarded(accountId: string, batch: QueuedEvent[]): Promise<number> {
+    this.#bind(accountId);
+    return this.#commit(() => appendForwarded(this.#db, this.#subscriptions, batch));
+  }
+
+  async setHelpText(accountId: string, text: string | null): Promise<void> {
+    this.#bind(accountId);
+    setMeta(this.#db, "help_text", text);
+  }
+
+  async addNumber(accountId: string, row: OwnedNumber): Promise<void> {
+    this.#bind(accountId);
+    addOwnedNumber(this.#db, row);
+  }
+
+  async removeNumber(accountId: string, id: string): Promise<void> {
+    this.#bind(accountId);
+    removeOwnedNumber(this.#db, id);
   }
 
   /**
@@ -204,6 +269,7 @@ export class AccountObject extends DurableObject<Env> {
       appendEvent(this.#db, this.#subscriptions, {
         id: eventId,
         accountId,
+        parentAccountId: this.#parentAccountId,
         type,
         livemode: true,
         data,
@@ -226,9 +292,10 @@ export class AccountObject extends DurableObject<Env> {
     types: string[],
     max: number,
     livemode?: boolean,
+    includeForwarded = false,
   ) {
     this.#bind(accountId);
-    return eventsSince(this.#db, since, types, max, livemode);
+    return eventsSince(this.#db, since, types, max, livemode, includeForwarded);
   }
 
   // ---- subscriptions, pushed by the control plane ----
@@ -368,7 +435,10 @@ export class AccountObject extends DurableObject<Env> {
       carrierFor: (livemode) =>
         this.faults.carrier?.(livemode) ?? carrierFor(deps, accountId, livemode),
       queueFor: (endpointId) =>
-        this.faults.endpointQueue?.(endpointId) ?? endpointObject(this.env, endpointId),
+        this.faults.endpointQueue?.(endpointId) ??
+        (isUpstream(endpointId)
+          ? this.#upstream(endpointId)
+          : endpointObject(this.env, endpointId)),
       commit: (change) => this.#commit(change),
       context: (livemode, now) => this.#context(livemode, now),
     };
@@ -423,6 +493,15 @@ export class AccountObject extends DurableObject<Env> {
 
   // ---- helpers ----
 
+  /** The parent account's object, taking a fan-out batch the way an endpoint object would. */
+  #upstream(endpointId: string) {
+    const parentId = upstreamAccount(endpointId);
+    return {
+      enqueue: (_endpoint: WebhookEndpoint, batch: QueuedEvent[]) =>
+        accountObject(this.env, parentId).receiveForwarded(parentId, batch),
+    };
+  }
+
   #env(): Env {
     return { ...this.env, ...this.envOverrides } as Env;
   }
@@ -456,6 +535,7 @@ export class AccountObject extends DurableObject<Env> {
         appendEvent(this.#db, this.#subscriptions, {
           id: ids.next("evt"),
           accountId,
+          parentAccountId: this.#parentAccountId,
           type,
           livemode,
           data,

@@ -260,6 +260,8 @@ export interface EventEnvelope {
   type: EventType;
   created_at: string;
   account_id: string;
+  /** The parent of the account it happened in (null at the top of a hierarchy). */
+  parent_account_id: string | null;
   livemode: boolean;
   data: unknown;
 }
@@ -273,6 +275,7 @@ export function buildEnvelope(input: {
   type: EventType;
   createdAt: number;
   accountId: string;
+  parentAccountId?: string | null | undefined;
   livemode: boolean;
   data: unknown;
 }): EventEnvelope {
@@ -281,6 +284,7 @@ export function buildEnvelope(input: {
     type: input.type,
     created_at: new Date(input.createdAt).toISOString(),
     account_id: input.accountId,
+    parent_account_id: input.parentAccountId ?? null,
     livemode: input.livemode,
     data: input.data,
   };

@@ -5,6 +5,7 @@ import { type Scope, scopesForRole } from "../auth/scopes";
 import { findSession, SESSION_COOKIE } from "../auth/sessions";
 import { ApiError } from "../errors";
 import { authorizeClaim, resolveKeyClaim } from "../keys/authenticate";
+import { applyActingAccount } from "./acting";
 import type { AppEnv } from "./context";
 import { isLedgerPath } from "./ledger";
 
@@ -67,6 +68,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
       });
     }
   }
+  await applyActingAccount(c, settleKeyClaim);
   return next();
 });
 

@@ -16,5 +16,7 @@ export interface AppEnv {
     /** An API key resolved but not yet checked: its ledger call checks it (src/http/ledger.ts). */
     keyClaim: KeyClaim | undefined;
     session: SessionContext | undefined;
+    /** Set when `Switchboard-Account` moved the principal down the tree: where it comes from. */
+    credentialAccountId: string | undefined;
   };
 }

@@ -54,6 +54,18 @@ function credentialOf(
   if (principal?.kind === "session") {
     return { accountId: principal.accountId, credential: { kind: "session", ...sessionMode } };
   }
+  // A key already checked by its own account object (Switchboard-Account, src/http/acting.ts).
+  if (principal?.kind === "api_key") {
+    return {
+      accountId: principal.accountId,
+      credential: {
+        kind: "delegated",
+        keyId: principal.keyId,
+        livemode: principal.livemode,
+        scopes: [...principal.scopes],
+      },
+    };
+  }
   throw new ApiError(
     "unauthorized",
     "Authentication required: log in, or send `Authorization: Bearer <api key>`.",

@@ -39,6 +39,9 @@ function envelope(type: EventType) {
       type: z.literal(type),
       created_at: z.iso.datetime(),
       account_id: z.string().openapi({ example: "acct_0VZ2xTqK3aBcDeFgHiJkLmNoP" }),
+      parent_account_id: z.string().nullable().openapi({
+        description: "The parent of the account the event happened in; null at the top.",
+      }),
       livemode: z.boolean().openapi({ description: "false for events made with a test key." }),
       data: EVENT_CATALOG[type].dataSchema,
     })

@@ -28,6 +28,11 @@ export const TAGS = [
       "The event catalog, stored events and redelivery; the `webhooks` section describes each payload Switchboard sends.",
   },
   { name: "Messages", description: "Send and read SMS; sending fires `message.*` events." },
+  {
+    name: "Phone numbers",
+    description:
+      "The account's own numbers: the only ones it may send from, and the ones its inbound messages arrive on.",
+  },
   { name: "Contacts", description: "Contacts, tags and opt-out state; changes fire `contact.*`." },
   {
     name: "Calls",

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { notFound } from "../errors";
 import { callCompletedData } from "../messaging/resources";
 import { callIsOpen, type FinalCallStatus } from "../messaging/transitions";
@@ -7,6 +7,7 @@ import { findContactByPhone } from "./contacts";
 import type { LedgerContext } from "./context";
 import type { LedgerDb } from "./db";
 import type { CarrierName } from "./messages";
+import { senderFor } from "./numbers";
 
 /** A call commits as `queued` with its hand-off task; the carrier makes it `in-progress`. */
 export function queueCall(
@@ -18,7 +19,7 @@ export function queueCall(
   const call: Call = {
     id: ctx.ids.next("call"),
     livemode: ctx.livemode,
-    from: input.from ?? ctx.config.defaultFromNumber,
+    from: senderFor(ctx, input.from),
     to: input.to,
     status: "queued",
     durationSeconds: null,
@@ -26,6 +27,8 @@ export function queueCall(
     contactId: contact?.id ?? null,
     carrier,
     carrierSid: null,
+    pendingStatus: null,
+    pendingDurationSeconds: null,
     createdAt: ctx.now,
     completedAt: null,
   };
@@ -74,13 +77,15 @@ export function completeCall(
   if (!current || !callIsOpen(current.status)) return null;
   ctx.db
     .delete(tasks)
-    .where(eq(tasks.id, `call:${callId}`))
+    .where(inArray(tasks.id, [`call:${callId}`, `finish:${callId}`]))
     .run();
   const call: Call = {
     ...current,
     status: outcome.status,
     durationSeconds: outcome.durationSeconds,
     recordingUrl: outcome.recordingUrl,
+    pendingStatus: null,
+    pendingDurationSeconds: null,
     completedAt: ctx.now,
   };
   ctx.db
@@ -89,12 +94,79 @@ export function completeCall(
       status: call.status,
       durationSeconds: call.durationSeconds,
       recordingUrl: call.recordingUrl,
+      pendingStatus: null,
+      pendingDurationSeconds: null,
       completedAt: call.completedAt,
     })
     .where(eq(calls.id, callId))
     .run();
   ctx.emit("phone_call.completed", callCompletedData(call));
   return call;
+}
+
+/**
+ * Twilio's final call status. Twilio records every live call and reports the recording in a
+ * separate RecordingStatusCallback, usually after the status callback: a completed call whose
+ * recording has not arrived waits for it (a `finish_call` task at `waitMs`), and completes with
+ * `recording_url: null` if it never comes. A recording that came first completes it at once.
+ */
+export function reportCallStatus(
+  ctx: LedgerContext,
+  callId: string,
+  outcome: { status: FinalCallStatus; durationSeconds: number; recordingUrl: string | null },
+  waitMs: number,
+): Call | null {
+  const current = findCall(ctx.db, ctx.livemode, callId);
+  if (!current || !callIsOpen(current.status) || current.pendingStatus !== null) return null;
+  const recordingUrl = outcome.recordingUrl ?? current.recordingUrl;
+  if (outcome.status !== "completed" || recordingUrl !== null || waitMs === 0) {
+    return completeCall(ctx, callId, { ...outcome, recordingUrl });
+  }
+  ctx.db
+    .update(calls)
+    .set({ pendingStatus: outcome.status, pendingDurationSeconds: outcome.durationSeconds })
+    .where(eq(calls.id, callId))
+    .run();
+  ctx.db
+    .insert(tasks)
+    .values({
+      id: `finish:${callId}`,
+      kind: "finish_call",
+      targetId: callId,
+      livemode: ctx.livemode,
+      attempts: 0,
+      dueAt: ctx.now + waitMs,
+      lastError: null,
+    })
+    .onConflictDoNothing()
+    .run();
+  return null;
+}
+
+/** Twilio's RecordingStatusCallback: completes a waiting call, or is kept for its status. */
+export function attachRecording(ctx: LedgerContext, callId: string, url: string): Call | null {
+  const current = findCall(ctx.db, ctx.livemode, callId);
+  if (!current || !callIsOpen(current.status)) return null;
+  if (current.pendingStatus !== null) {
+    return completeCall(ctx, callId, {
+      status: current.pendingStatus,
+      durationSeconds: current.pendingDurationSeconds ?? 0,
+      recordingUrl: url,
+    });
+  }
+  ctx.db.update(calls).set({ recordingUrl: url }).where(eq(calls.id, callId)).run();
+  return null;
+}
+
+/** The wait for a recording is over: the call completes without one. */
+export function finishWaitingCall(ctx: LedgerContext, callId: string): Call | null {
+  const current = findCall(ctx.db, ctx.livemode, callId);
+  if (!current?.pendingStatus) return null;
+  return completeCall(ctx, callId, {
+    status: current.pendingStatus,
+    durationSeconds: current.pendingDurationSeconds ?? 0,
+    recordingUrl: null,
+  });
 }
 
 export function getCall(db: LedgerDb, livemode: boolean, id: string): Call {

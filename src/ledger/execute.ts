@@ -29,14 +29,18 @@ export function authenticateCredential(
   if (credential.kind === "session") {
     return { livemode: credential.livemode, bothModes: credential.bothModes };
   }
-  const verdict = keys.authorize(credential.keyId, credential.hash, now, credential.limitPerMinute);
+  const verdict =
+    credential.kind === "delegated"
+      ? { ok: true as const, scopes: credential.scopes, livemode: credential.livemode }
+      : keys.authorize(credential.keyId, credential.hash, now, credential.limitPerMinute);
   if (!verdict.ok) throw authorizationError(verdict);
   if (!verdict.scopes.includes(scope)) {
     throw new ApiError("insufficient_scope", `This API key lacks the \`${scope}\` scope.`, {
       details: { missing_scope: scope },
     });
   }
-  return { livemode: verdict.environment === "production", bothModes: false };
+  const livemode = "livemode" in verdict ? verdict.livemode : verdict.environment === "production";
+  return { livemode, bothModes: false };
 }
 
 export interface ExecuteHost {

@@ -1,7 +1,7 @@
 import { asc, eq, lte } from "drizzle-orm";
 import { type Carrier, CarrierRejected } from "../carrier/types";
 import { calls, messages, type Task, tasks } from "../storage/account/schema";
-import { completeCall, markCallStarted } from "./calls";
+import { completeCall, finishWaitingCall, markCallStarted } from "./calls";
 import type { LedgerContext } from "./context";
 import type { LedgerDb } from "./db";
 import { applyReceipt, markSent } from "./messages";
@@ -32,7 +32,9 @@ export const nextTaskAt = (db: LedgerDb): number | null =>
 export type HandoffAnswer =
   | { kind: "accepted"; carrierSid: string }
   | { kind: "rejected"; code: string; message: string }
-  | { kind: "unavailable"; message: string };
+  | { kind: "unavailable"; message: string }
+  /** A recorded call's wait for its recording ran out (no carrier involved). */
+  | { kind: "finish" };
 
 /** Asks the carrier; never throws (every failure is an answer to record). */
 export async function handOff(
@@ -41,6 +43,7 @@ export async function handOff(
   accountId: string,
   task: Task,
 ): Promise<HandoffAnswer | null> {
+  if (task.kind === "finish_call") return { kind: "finish" };
   try {
     if (task.kind === "send_message") {
       const message = db.select().from(messages).where(eq(messages.id, task.targetId)).get();
@@ -61,6 +64,11 @@ export async function handOff(
 /** Records one answer; runs inside the transaction the caller opened. */
 export function recordHandoff(ctx: LedgerContext, task: Task, answer: HandoffAnswer | null): void {
   if (answer === null) {
+    ctx.db.delete(tasks).where(eq(tasks.id, task.id)).run();
+    return;
+  }
+  if (answer.kind === "finish") {
+    finishWaitingCall(ctx, task.targetId);
     ctx.db.delete(tasks).where(eq(tasks.id, task.id)).run();
     return;
   }

@@ -7,6 +7,8 @@ import { type Message, messages, tasks } from "../storage/account/schema";
 import { contactForInbound, findContactByPhone, setOptOut } from "./contacts";
 import type { LedgerContext } from "./context";
 import type { LedgerDb } from "./db";
+import { senderFor } from "./numbers";
+import { helpText } from "./profile";
 
 export type CarrierName = Message["carrier"];
 
@@ -18,9 +20,12 @@ export function queueMessage(
   ctx: LedgerContext,
   carrier: CarrierName,
   input: { to: string; body: string; from?: string | undefined; customId?: string | undefined },
+  /** A HELP reply goes out even to an opted-out contact (carriers require it), from the number asked. */
+  reply = false,
 ): Message {
+  const from = reply && input.from ? input.from : senderFor(ctx, input.from);
   const contact = findContactByPhone(ctx.db, ctx.livemode, input.to);
-  if (contact?.optedOut) {
+  if (contact?.optedOut && !reply) {
     throw new ApiError(
       "contact_opted_out",
       `${input.to} has opted out of messages; they can text START to opt back in.`,
@@ -31,7 +36,7 @@ export function queueMessage(
     id: ctx.ids.next("msg"),
     livemode: ctx.livemode,
     direction: "outbound",
-    from: input.from ?? ctx.config.defaultFromNumber,
+    from,
     to: input.to,
     body: input.body,
     status: "queued",
@@ -169,7 +174,17 @@ export function receiveInbound(
   ctx.db.insert(messages).values(message).run();
   ctx.emit("message.received", messageResource(message));
   const keyword = keywordOf(input.body);
-  if (keyword) setOptOut(ctx, contact, keyword === "opt_out");
+  if (keyword === "help") {
+    // Answered in the same commit: the reply is queued with its hand-off task like any send.
+    queueMessage(
+      ctx,
+      input.carrier,
+      { to: input.from, from: input.to, body: helpText(ctx.db) },
+      true,
+    );
+  } else if (keyword) {
+    setOptOut(ctx, contact, keyword === "opt_out");
+  }
   return message;
 }
 

@@ -16,6 +16,7 @@ import {
 import type { LedgerContext } from "./context";
 import type { CarrierName } from "./messages";
 import { getMessage, listMessages, queueMessage, receiveInbound } from "./messages";
+import { senderFor } from "./numbers";
 import { findEvent, listEvents } from "./outbox";
 
 /** How an operation answered: the HTTP status and the JSON body the route sends as it is. */
@@ -28,7 +29,7 @@ export interface OpEnv extends LedgerContext {
   carrier: CarrierName;
   /** Sessions see both modes where a listing allows it (the dashboard's event log). */
   bothModes: boolean;
-  credentialKind: "api_key" | "session";
+  credentialKind: "api_key" | "session" | "delegated";
 }
 
 interface Page {
@@ -193,9 +194,10 @@ export const OPERATIONS = {
     writes: true,
     run: (env: OpEnv, input: { from: string; to?: string; body: string }): OpResult => {
       testOnly(env, false);
+      // The test network, like the real one, only delivers to a number this account owns.
       const message = receiveInbound(env, {
         from: input.from,
-        to: input.to ?? env.config.defaultFromNumber,
+        to: senderFor(env, input.to),
         body: input.body,
         carrier: "simulated",
       });

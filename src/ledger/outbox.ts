@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt } from "drizzle-orm";
+import type { QueuedEvent } from "../delivery/queue";
 import { buildEnvelope, type EventEnvelope, type EventType } from "../events/catalog";
 import { events, type LedgerEvent } from "../storage/account/schema";
 import type { LedgerDb } from "./db";
@@ -15,6 +16,7 @@ export function appendEvent(
   input: {
     id: string;
     accountId: string;
+    parentAccountId: string | null;
     type: EventType;
     livemode: boolean;
     data: unknown;
@@ -28,6 +30,7 @@ export function appendEvent(
     type: input.type,
     createdAt: input.now,
     accountId: input.accountId,
+    parentAccountId: input.parentAccountId,
     livemode: input.livemode,
     data: input.data,
   });
@@ -37,11 +40,45 @@ export function appendEvent(
       type: input.type,
       livemode: input.livemode,
       payload: JSON.stringify(envelope),
-      endpointIds: subscriptions.matching(input.type).filter((id) => id !== input.exclude),
+      endpointIds: subscriptions.matching(input.type, false).filter((id) => id !== input.exclude),
+      originAccountId: null,
       createdAt: input.now,
     })
     .run();
   return envelope;
+}
+
+/**
+ * Events a child account forwarded up (its own, or its descendants' it forwards in turn). Each is
+ * stored once by its id, so a batch handed over twice adds nothing, and matched to this
+ * account's `include_subaccounts` endpoints and to its own parent: one hop per level, the same
+ * cost per event however deep or wide the tree.
+ */
+export function appendForwarded(
+  db: LedgerDb,
+  subscriptions: SubscriptionSet,
+  batch: QueuedEvent[],
+): number {
+  let added = 0;
+  for (const event of batch) {
+    const envelope = JSON.parse(event.payload) as { account_id?: unknown; livemode?: unknown };
+    const inserted = db
+      .insert(events)
+      .values({
+        id: event.eventId,
+        type: event.type,
+        livemode: envelope.livemode === true,
+        payload: event.payload,
+        endpointIds: subscriptions.matching(event.type, true),
+        originAccountId: typeof envelope.account_id === "string" ? envelope.account_id : "",
+        createdAt: event.createdAt,
+      })
+      .onConflictDoNothing()
+      .returning({ seq: events.seq })
+      .all();
+    added += inserted.length;
+  }
+  return added;
 }
 
 export const headSeq = (db: LedgerDb): number =>
@@ -57,8 +94,13 @@ export const eventsAfter = (db: LedgerDb, cursor: number, limit: number): Ledger
     .limit(limit)
     .all();
 
+/** The account's own events only: what descendants forwarded is theirs to show. */
 export const findEvent = (db: LedgerDb, id: string): LedgerEvent | undefined =>
-  db.select().from(events).where(eq(events.id, id)).get();
+  db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, id), isNull(events.originAccountId)))
+    .get();
 
 /** Newest first; `livemode` undefined lists both modes (the dashboard). */
 export const listEvents = (
@@ -72,6 +114,7 @@ export const listEvents = (
     .from(events)
     .where(
       and(
+        isNull(events.originAccountId),
         filter.livemode === undefined ? undefined : eq(events.livemode, filter.livemode),
         filter.type ? eq(events.type, filter.type) : undefined,
         cursor ? lt(events.id, cursor) : undefined,
@@ -81,19 +124,24 @@ export const listEvents = (
     .limit(limit + 1)
     .all();
 
-/** Oldest first, for replay; bounded so one request cannot load an account's whole history. */
+/**
+ * Oldest first, for replay; bounded so one request cannot load an account's whole history. An
+ * `include_subaccounts` endpoint replays what descendants forwarded too.
+ */
 export const eventsSince = (
   db: LedgerDb,
   since: number,
   types: string[],
   max: number,
   livemode?: boolean,
+  includeForwarded = false,
 ): LedgerEvent[] =>
   db
     .select()
     .from(events)
     .where(
       and(
+        includeForwarded ? undefined : isNull(events.originAccountId),
         gte(events.createdAt, since),
         livemode === undefined ? undefined : eq(events.livemode, livemode),
         inArray(events.type, types),

@@ -10,7 +10,12 @@ import type { OpInput, OpName } from "./operations";
 /** How a caller proved itself; sessions were verified by the worker (D1), keys are checked here. */
 export type LedgerCredential =
   | { kind: "api_key"; keyId: string; hash: string; limitPerMinute: number }
-  | { kind: "session"; livemode: boolean; bothModes: boolean };
+  | { kind: "session"; livemode: boolean; bothModes: boolean }
+  /**
+   * An ancestor account's API key acting here (`Switchboard-Account`): its own account object
+   * already checked it; it acts with its scopes and mode.
+   */
+  | { kind: "delegated"; keyId: string; livemode: boolean; scopes: string[] };
 
 export interface LedgerRequest<N extends OpName> {
   accountId: string;

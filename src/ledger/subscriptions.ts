@@ -3,6 +3,12 @@ import type { WebhookEndpoint } from "../db/schema";
 import { type Subscription, subscriptions } from "../storage/account/schema";
 import type { LedgerDb } from "./db";
 
+const UPSTREAM = "up:";
+export const upstreamId = (parentAccountId: string) => `${UPSTREAM}${parentAccountId}`;
+export const isUpstream = (endpointId: string) => endpointId.startsWith(UPSTREAM);
+/** The parent account an upstream subscription forwards to. */
+export const upstreamAccount = (endpointId: string) => endpointId.slice(UPSTREAM.length);
+
 /**
  * The account's webhook subscriptions, held by the account object so that matching an event to
  * its endpoints reads nothing from D1. The control plane pushes every change (`upsert`,
@@ -17,14 +23,42 @@ export class SubscriptionSet {
     for (const row of db.select().from(subscriptions).all()) this.#rows.set(row.endpointId, row);
   }
 
-  /** Endpoint ids an event of `type` goes to right now. */
-  matching(type: string): string[] {
+  /**
+   * Where an event of `type` goes right now: the endpoints subscribed to it (for an event a
+   * descendant forwarded, only those with `include_subaccounts`) and the parent account, which
+   * takes every event.
+   */
+  matching(type: string, forwarded: boolean): string[] {
     const ids: string[] = [];
     for (const row of this.#rows.values()) {
-      if (row.deletedAt === null && row.active && row.events.includes(type))
+      if (row.deletedAt !== null || !row.active) continue;
+      if (isUpstream(row.endpointId)) ids.push(row.endpointId);
+      else if (!row.events.includes(type)) continue;
+      else if (!forwarded || (row.endpoint as WebhookEndpoint).includeSubaccounts === true)
         ids.push(row.endpointId);
     }
     return ids;
+  }
+
+  /**
+   * The parent account as one more subscriber (SPEC §2): the fan-out that feeds endpoints also
+   * forwards every event one level up, with the same cursor, batching and retries. Accounts
+   * never move, so this is written once, when the sub-account is created.
+   */
+  setUpstream(parentAccountId: string, head: number): void {
+    const endpointId = upstreamId(parentAccountId);
+    if (this.#rows.get(endpointId)) return;
+    this.#write({
+      endpointId,
+      endpoint: {},
+      events: [],
+      active: true,
+      updatedAt: 0,
+      cursor: head,
+      failures: 0,
+      retryAt: null,
+      deletedAt: null,
+    });
   }
 
   live(): Subscription[] {
@@ -78,7 +112,10 @@ export class SubscriptionSet {
       seen.add(endpoint.id);
       this.upsert(endpoint, head);
     }
-    for (const row of this.live()) if (!seen.has(row.endpointId)) this.remove(row.endpointId, now);
+    for (const row of this.live()) {
+      if (!seen.has(row.endpointId) && !isUpstream(row.endpointId))
+        this.remove(row.endpointId, now);
+    }
   }
 
   advance(endpointId: string, cursor: number): void {

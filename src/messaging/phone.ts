@@ -16,14 +16,38 @@ export const MAGIC_NUMBERS = {
   unknown: "+15005550002",
 } as const;
 
-/** Carrier-standard keywords, matched on the whole trimmed body, in any case. */
-const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
-const OPT_IN = new Set(["START", "UNSTOP", "YES"]);
+/**
+ * Twilio's test-credential destinations that fail with its own error codes: the message fails
+ * with `error_code` and this text, as Twilio reports it.
+ */
+export const MAGIC_FAILURES: Record<string, { errorCode: string; errorMessage: string }> = {
+  "+15005550003": {
+    errorCode: "21408",
+    errorMessage: "Permission to send an SMS has not been enabled for the region.",
+  },
+  "+15005550004": { errorCode: "21610", errorMessage: "The recipient has blocked this number." },
+  "+15005550009": { errorCode: "21614", errorMessage: "The number cannot receive SMS." },
+};
 
-export function keywordOf(body: string): "opt_out" | "opt_in" | null {
+/** Carrier-standard keywords, matched on the whole trimmed body, in any case. */
+const OPT_OUT = new Set([
+  "STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+  "REVOKE",
+  "OPTOUT",
+]);
+const OPT_IN = new Set(["START", "UNSTOP", "YES"]);
+const HELP = new Set(["HELP", "INFO"]);
+
+export function keywordOf(body: string): "opt_out" | "opt_in" | "help" | null {
   const word = body.trim().toUpperCase();
   if (OPT_OUT.has(word)) return "opt_out";
   if (OPT_IN.has(word)) return "opt_in";
+  if (HELP.has(word)) return "help";
   return null;
 }
 

@@ -2,15 +2,25 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { type LoggedIn, login, signup } from "../auth/accounts";
+import { findAccount } from "../auth/hierarchy";
 import { accountResource, userResource } from "../auth/resources";
 import { deleteSession, SESSION_COOKIE } from "../auth/sessions";
 import { ApiError } from "../errors";
-import { requireSession } from "../http/auth";
+import { principalOf, requireSession } from "../http/auth";
 import type { AppEnv } from "../http/context";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
 import { AccountSchema, Email, Password, UserSchema } from "./schemas";
 
-const Me = z.object({ user: UserSchema, account: AccountSchema }).openapi("Me");
+const Me = z
+  .object({
+    user: UserSchema,
+    account: AccountSchema.openapi({ description: "The user's own account." }),
+    acting_account: AccountSchema.openapi({
+      description:
+        "The account this request acted in: the user's own, or the sub-account named by `Switchboard-Account`.",
+    }),
+  })
+  .openapi("Me");
 
 const signupRoute = createRoute({
   method: "post",
@@ -67,7 +77,7 @@ const meRoute = createRoute({
   description: "Dashboard sessions only; an API key asks `GET /v1/account` instead.",
   security: [{ session: [] }],
   middleware: [requireSession] as const,
-  responses: { 200: jsonContent(Me, "The current user"), ...errorResponses(401, 403) },
+  responses: { 200: jsonContent(Me, "The current user"), ...errorResponses(401, 403, 404) },
 });
 
 function startSession(c: Context<AppEnv>, loggedIn: LoggedIn) {
@@ -78,7 +88,8 @@ function startSession(c: Context<AppEnv>, loggedIn: LoggedIn) {
     path: "/",
     expires: new Date(loggedIn.expiresAt),
   });
-  return { user: userResource(loggedIn.user), account: accountResource(loggedIn.account) };
+  const account = accountResource(loggedIn.account);
+  return { user: userResource(loggedIn.user), account, acting_account: account };
 }
 
 export const authRoutes = createRouter()
@@ -115,10 +126,17 @@ export const authRoutes = createRouter()
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
     return c.body(null, 204);
   })
-  .openapi(meRoute, (c) => {
+  .openapi(meRoute, async (c) => {
     const session = c.get("session")!;
+    const actingId = principalOf(c).accountId;
+    const acting =
+      actingId === session.account.id ? session.account : await findAccount(c.get("db"), actingId);
     return c.json(
-      { user: userResource(session.user), account: accountResource(session.account) },
+      {
+        user: userResource(session.user),
+        account: accountResource(session.account),
+        acting_account: accountResource(acting ?? session.account),
+      },
       200,
     );
   });

@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { twilioSettings } from "../carrier/twilio";
 import { verifyTwilioSignature } from "../carrier/twilio-signature";
+import { FINAL_CALL_STATUS, receiptOf } from "../carrier/twilio-status";
 import { accounts } from "../db/schema";
 import { accountObject } from "../durable/stubs";
 import { ApiError, notFound } from "../errors";
@@ -10,7 +12,7 @@ import { readLimited } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { createRouter, errorResponses } from "../http/router";
 import { E164 } from "../messaging/phone";
-import type { FinalCallStatus, Receipt } from "../messaging/transitions";
+import { liveOwnerOf } from "../numbers/service";
 
 /**
  * Twilio's callbacks: delivery receipts, call completions and inbound SMS. They sit outside /v1
@@ -21,16 +23,14 @@ const tags = ["Carrier callbacks"];
 
 const FORM = "application/x-www-form-urlencoded";
 /** The reply that tells Twilio "received, send nothing back". */
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-/** Twilio's status callbacks usually carry only ErrorCode; the API still wants a readable reason. */
-const DEFAULT_FAILURE = "The carrier could not deliver the message.";
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
  * Runs before any validation, in this order: configured (503), form body (415/413), signature
  * (403), account (404), so unsigned callers learn nothing about accounts or field rules. The
  * body is read once here for the signature and handed on so the form validator can parse it.
  */
-const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
+export const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
   const settings = twilioSettings(c.env);
   if (!settings) {
     throw new ApiError(
@@ -52,14 +52,17 @@ const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
     c.req.header("x-twilio-signature"),
   );
   if (!signed) throw new ApiError("forbidden", "Twilio signature did not verify.");
-  const accountId = c.req.param("account_id") ?? "";
-  const account = await c
-    .get("db")
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.id, accountId))
-    .limit(1);
-  if (!account[0]) throw notFound("account");
+  // Number-routed callbacks have no account in the path: their handler finds the owner.
+  const accountId = c.req.param("account_id");
+  if (accountId !== undefined) {
+    const account = await c
+      .get("db")
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(eq(accounts.id, accountId))
+      .limit(1);
+    if (!account[0]) throw notFound("account");
+  }
   c.req.raw = new Request(c.req.raw.url, {
     method: c.req.method,
     headers: c.req.raw.headers,
@@ -68,13 +71,13 @@ const twilioGate = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
-const pathId = (name: string, example: string) =>
+export const pathId = (name: string, example: string) =>
   z
     .string()
     .max(64)
     .openapi({ param: { name, in: "path" }, example });
 
-const ACCOUNT_ID = pathId("account_id", "acct_0VZ2xTqK3aBcDeFgHiJkLmNoP");
+export const ACCOUNT_ID = pathId("account_id", "acct_0VZ2xTqK3aBcDeFgHiJkLmNoP");
 /** An empty optional field (`ErrorCode=`) means absent. */
 const optionalText = (max: number) =>
   z
@@ -86,6 +89,8 @@ const optionalText = (max: number) =>
 const MessageStatusForm = z
   .object({
     MessageSid: z.string().max(64).optional(),
+    // The sender: when given it must be a live number of the account in the path.
+    From: E164.optional(),
     MessageStatus: z.string().min(1).max(32).openapi({ example: "delivered" }),
     ErrorCode: optionalText(16).openapi({ example: "30003" }),
     ErrorMessage: optionalText(1000),
@@ -95,6 +100,7 @@ const MessageStatusForm = z
 const CallStatusForm = z
   .object({
     CallSid: z.string().max(64).optional(),
+    From: E164.optional(),
     CallStatus: z.string().min(1).max(32).openapi({ example: "completed" }),
     CallDuration: z
       .string()
@@ -109,7 +115,7 @@ const CallStatusForm = z
   })
   .openapi("TwilioCallStatusCallback");
 
-const InboundForm = z
+export const InboundForm = z
   .object({
     MessageSid: optionalText(64),
     From: E164,
@@ -119,12 +125,12 @@ const InboundForm = z
   })
   .openapi("TwilioInboundMessage");
 
-const formBody = <T extends z.ZodType>(schema: T) => ({
+export const formBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { [FORM]: { schema } }, required: true },
 });
 
-const callbackErrors = errorResponses(403, 404, 413, 415, 422, 503);
-const signatureHeader = z.object({
+export const callbackErrors = errorResponses(403, 404, 413, 415, 422, 503);
+export const signatureHeader = z.object({
   "x-twilio-signature": z
     .string()
     .optional()
@@ -159,7 +165,7 @@ const callStatusRoute = createRoute({
   tags,
   summary: "Twilio call status callback (signed with X-Twilio-Signature)",
   description:
-    "Twilio's `StatusCallback` for a live call. `completed`, `failed`, `busy` and `no-answer` (and `canceled`, as `failed`) complete the call with `CallDuration` and `RecordingUrl`; other statuses change nothing. Only the first final status counts.",
+    "Twilio's `StatusCallback` for a live call. `completed`, `failed`, `busy` and `no-answer` (and `canceled`, as `failed`) complete the call with `CallDuration`; other statuses change nothing. Only the first final status counts. Twilio records live calls and reports the recording separately (`RecordingStatusCallback`), so a `completed` call waits up to `RECORDING_WAIT_MS` for it before `phone_call.completed` is sent with `recording_url: null`. A `From` that is not the account's live number is refused (404).",
   middleware: [twilioGate] as const,
   security: [],
   request: {
@@ -197,43 +203,26 @@ const inboundRoute = createRoute({
   },
 });
 
-/** Twilio's MessageStatus to our receipt; null for the intermediate states that change nothing. */
-function receiptOf(form: z.infer<typeof MessageStatusForm>): Receipt | null {
-  const status = form.MessageStatus.toLowerCase();
-  switch (status) {
-    case "delivered":
-    case "read": // WhatsApp-style read receipts come only after delivery.
-      return { status: "delivered" };
-    case "undelivered":
-    case "failed":
-    case "canceled": // A scheduled message canceled before sending will never arrive.
-      return {
-        status: "failed",
-        errorCode: form.ErrorCode,
-        errorMessage: form.ErrorMessage ?? DEFAULT_FAILURE,
-      };
-    case "accepted":
-    case "scheduled":
-    case "queued":
-    case "sending":
-    case "sent":
-      return null;
-    default:
-      return {
-        status: "unknown",
-        errorCode: form.ErrorCode,
-        errorMessage: form.ErrorMessage ?? `The carrier reported "${status}", not a final status.`,
-      };
-  }
+/** A callback about a number nobody (or somebody else) owns: logged, refused, never guessed. */
+export function refuseUnowned(requestId: string, number: string, kind: string): ApiError {
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      msg: "carrier callback for an unowned number refused",
+      request_id: requestId,
+      kind,
+      number,
+    }),
+  );
+  return notFound("phone number");
 }
 
-const FINAL_CALL_STATUS: Record<string, FinalCallStatus> = {
-  completed: "completed",
-  failed: "failed",
-  busy: "busy",
-  "no-answer": "no-answer",
-  canceled: "failed",
-};
+async function assertOwner(c: Context<AppEnv>, accountId: string, from: string | undefined) {
+  if (from === undefined) return;
+  if ((await liveOwnerOf(c.get("db"), from)) !== accountId) {
+    throw refuseUnowned(c.get("requestId"), from, "status");
+  }
+}
 
 /**
  * Each callback is one call to the account object, which applies it in one transaction with its
@@ -243,7 +232,9 @@ const FINAL_CALL_STATUS: Record<string, FinalCallStatus> = {
 export const carrierRoutes = createRouter()
   .openapi(messageStatusRoute, async (c) => {
     const { account_id, message_id } = c.req.valid("param");
-    const receipt = receiptOf(c.req.valid("form"));
+    const form = c.req.valid("form");
+    await assertOwner(c, account_id, form.From);
+    const receipt = receiptOf(form.MessageStatus, form.ErrorCode, form.ErrorMessage);
     // A message of another account (or a late duplicate) is simply not in flight here: no effect.
     if (receipt) {
       const now = c.get("services").clock.now();
@@ -260,6 +251,7 @@ export const carrierRoutes = createRouter()
   .openapi(callStatusRoute, async (c) => {
     const { account_id, call_id } = c.req.valid("param");
     const form = c.req.valid("form");
+    await assertOwner(c, account_id, form.From);
     const status = FINAL_CALL_STATUS[form.CallStatus.toLowerCase()];
     if (status) {
       const outcome = {
@@ -268,7 +260,7 @@ export const carrierRoutes = createRouter()
         recordingUrl: form.RecordingUrl,
       };
       const now = c.get("services").clock.now();
-      await accountObject(c.env, account_id).completeCall(account_id, true, call_id, outcome, now);
+      await accountObject(c.env, account_id).reportCallStatus(account_id, call_id, outcome, now);
     }
     return c.body(null, 204);
   })
@@ -276,10 +268,11 @@ export const carrierRoutes = createRouter()
     const { account_id } = c.req.valid("param");
     const form = c.req.valid("form");
     // A repeated MessageSid (Twilio retries a webhook that timed out) is stored once.
-    await accountObject(c.env, account_id).receiveInbound(
+    const stored = await accountObject(c.env, account_id).receiveInbound(
       account_id,
       { from: form.From, to: form.To, body: form.Body, carrierSid: form.MessageSid },
       c.get("services").clock.now(),
     );
+    if (stored === null) throw refuseUnowned(c.get("requestId"), form.To, "inbound");
     return c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
   });

@@ -140,6 +140,7 @@ export const deliveryRoutes = createRouter()
       endpoint.events,
       MAX_REPLAY + 1,
       mode,
+      endpoint.includeSubaccounts,
     );
     const batch = rows.slice(0, MAX_REPLAY).map((row) => ({
       eventId: row.id,

@@ -16,6 +16,8 @@ const EventSchema = z
     type: z.string(),
     created_at: z.string(),
     account_id: z.string(),
+    // Events stored before the hierarchy existed have no such field.
+    parent_account_id: z.string().nullable().optional(),
     livemode: z.boolean(),
     data: z.unknown(),
   })

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { hasSubAccounts } from "../auth/hierarchy";
 import { accounts } from "../db/schema";
 import { withLiveStats } from "../delivery/sync";
 import { ApiError, notFound } from "../errors";
@@ -159,6 +160,10 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string, noun: string) {
             active: input.active,
             secret: input.config.webhookSecret,
             clientSecret: input.config.clientSecret,
+            // TextUs registers integrations on the org account "at the top of the hierarchy".
+            includeSubaccounts:
+              input.settings?.includeSubaccounts ??
+              (await hasSubAccounts(c.get("db"), principalOf(c).accountId)),
           },
           "integrations",
         );
@@ -238,6 +243,7 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string, noun: string) {
         active: input.active ?? true,
         secret: input.config.webhookSecret,
         clientSecret: input.config.clientSecret ?? null,
+        includeSubaccounts: input.settings?.includeSubaccounts,
       });
       return c.json(integrationResource(endpoint, slug), 200, mediaType(c));
     })
@@ -253,7 +259,10 @@ function register(router: OpenAPIHono<AppEnv>, prefix: string, noun: string) {
           baseUrl === undefined
             ? undefined
             : validatedUrl(baseUrl, c.get("config").allowPrivateWebhookUrls, "config.baseUrl"),
-        events: input.settings ? enabledEvents(input.settings.actions, current.events) : undefined,
+        events: input.settings?.actions
+          ? enabledEvents(input.settings.actions, current.events)
+          : undefined,
+        includeSubaccounts: input.settings?.includeSubaccounts,
         active: input.active,
         secret: input.config?.webhookSecret,
         clientSecret: input.config?.clientSecret,

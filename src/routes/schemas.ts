@@ -29,6 +29,10 @@ export const AccountSchema = z
     name: z.string(),
     slug: z.string().openapi({ example: "pupstar-primary" }),
     parent_account_id: z.string().nullable(),
+    help_text: z
+      .string()
+      .nullable()
+      .openapi({ description: "The reply to HELP/INFO; null means the default text." }),
     created_at: z.string(),
   })
   .openapi("Account");

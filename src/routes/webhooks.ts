@@ -46,6 +46,9 @@ export const WebhookSchema = z
       description:
         "`whpk_…` ed25519 public key when asymmetric (`v1a`) signatures are on; verify `v1a,…` in `webhook-signature` with it.",
     }),
+    include_subaccounts: z
+      .boolean()
+      .openapi({ description: "Also receives every descendant account's events." }),
     source: z.enum(["api", "integrations", "dashboard"]),
     created_at: z.string(),
     updated_at: z.string(),
@@ -95,6 +98,9 @@ const CreateBody = z.strictObject({
   max_in_flight: MaxInFlight.optional(),
   rate_limit_per_second: RateLimit.optional(),
   asymmetric_signing: Asymmetric.optional(),
+  include_subaccounts: z.boolean().optional().openapi({
+    description: "Also receive the events of every sub-account below this one (default false).",
+  }),
 });
 
 const UpdateBody = z.strictObject({
@@ -106,6 +112,9 @@ const UpdateBody = z.strictObject({
   max_in_flight: MaxInFlight.optional(),
   rate_limit_per_second: RateLimit.optional(),
   asymmetric_signing: Asymmetric.optional(),
+  include_subaccounts: z.boolean().optional().openapi({
+    description: "Also receive the events of every sub-account below this one (default false).",
+  }),
 });
 
 const TestResult = z
@@ -289,6 +298,7 @@ export const webhookRoutes = createRouter()
         maxInFlight: body.max_in_flight,
         rateLimitPerSecond: body.rate_limit_per_second,
         asymmetricSigning: body.asymmetric_signing,
+        includeSubaccounts: body.include_subaccounts,
       },
       principalOf(c).kind === "session" ? "dashboard" : "api",
     );
@@ -326,6 +336,7 @@ export const webhookRoutes = createRouter()
         maxInFlight: body.max_in_flight,
         rateLimitPerSecond: body.rate_limit_per_second,
         asymmetricSigning: body.asymmetric_signing,
+        includeSubaccounts: body.include_subaccounts,
       },
     );
     return c.json(endpointResource(endpoint), 200);

@@ -10,6 +10,18 @@ export function Header({ viewer }: { viewer: Viewer }) {
       <span class="account" data-testid="account-name">
         {viewer.account.name}
       </span>
+      {viewer.account.id === viewer.home.id ? null : (
+        <span class="badge" data-testid="acting-badge">
+          sub-account of {viewer.home.name}
+        </span>
+      )}
+      {/* Filled by client/sections/account-switcher.ts for admins whose account has sub-accounts. */}
+      {viewer.user.role === "admin" ? (
+        <label class="switcher" data-testid="account-switcher-wrap" hidden>
+          <span class="hint">Account</span>
+          <select data-testid="account-switcher" aria-label="Act in account" />
+        </label>
+      ) : null}
       <span class="spacer" />
       <span class="who">
         <span data-testid="user-email">{viewer.user.email}</span>

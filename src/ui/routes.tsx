@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { findAccount, isAncestor } from "../auth/hierarchy";
 import { findSession, SESSION_COOKIE, type SessionContext } from "../auth/sessions";
 import type { AppEnv } from "../http/context";
 import { randomBytes } from "../lib/crypto";
@@ -52,7 +53,19 @@ export const uiRoutes = new Hono<AppEnv>()
   .get("/dashboard", async (c) => {
     const session = await currentSession(c);
     if (!session) return c.redirect("/login", 302);
-    const viewer = { user: session.user, account: session.account };
+    // `?account=` acts in a sub-account, as the API's Switchboard-Account header does; anything
+    // that is not a descendant of the user's own account just shows their own account.
+    const wanted = c.req.query("account");
+    let account = session.account;
+    if (wanted && wanted !== account.id && /^acct_[0-9A-Za-z]{1,60}$/.test(wanted)) {
+      const db = c.get("db");
+      const found = (await isAncestor(db, account.id, wanted))
+        ? await findAccount(db, wanted)
+        : null;
+      if (!found) return c.redirect("/dashboard", 302);
+      account = found;
+    }
+    const viewer = { user: session.user, account, home: session.account };
     const settings = { allowPrivateWebhookUrls: c.get("config").allowPrivateWebhookUrls };
     return page(c, (nonce) => <DashboardPage nonce={nonce} viewer={viewer} settings={settings} />);
   })

@@ -23,6 +23,8 @@ export interface EndpointInput {
   rateLimitPerSecond?: number | null | undefined;
   /** Opt in to (or out of) Standard Webhooks `v1a` ed25519 signatures beside `v1`. */
   asymmetricSigning?: boolean | undefined;
+  /** Also receive every descendant account's events (SPEC §2). */
+  includeSubaccounts?: boolean | undefined;
 }
 
 export type EndpointPatch = Partial<EndpointInput>;
@@ -67,6 +69,7 @@ export async function createEndpoint(
     maxInFlight: input.maxInFlight ?? readConfig(env).endpointMaxInFlight,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     ...(await keyPairFor(input.asymmetricSigning ?? false, null)),
+    includeSubaccounts: input.includeSubaccounts ?? false,
     source,
     status: active ? "active" : "disabled",
     pendingCount: 0,
@@ -144,6 +147,9 @@ export async function updateEndpoint(
     ...(patch.asymmetricSigning === undefined
       ? {}
       : await keyPairFor(patch.asymmetricSigning, current)),
+    ...(patch.includeSubaccounts === undefined
+      ? {}
+      : { includeSubaccounts: patch.includeSubaccounts }),
     ...(patch.secret === undefined
       ? {}
       : { secret: patch.secret, previousSecret: null, previousSecretExpiresAt: null }),

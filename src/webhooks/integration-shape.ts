@@ -27,7 +27,15 @@ export const IntegrationBody = z
       webhookSecret: z.string().min(8).max(256).optional(),
       clientSecret: z.string().min(1).max(512).optional(),
     }),
-    settings: z.object({ actions: Actions }).optional(),
+    settings: z
+      .object({
+        actions: Actions,
+        includeSubaccounts: z.boolean().optional().openapi({
+          description:
+            "Also receive every sub-account's events. Defaults to true when the account has sub-accounts (an org account), else false.",
+        }),
+      })
+      .optional(),
   })
   .openapi("IntegrationInput");
 
@@ -44,7 +52,9 @@ export const IntegrationPatch = z
         clientSecret: z.string().min(1).max(512).nullable().optional(),
       })
       .optional(),
-    settings: z.object({ actions: Actions }).optional(),
+    settings: z
+      .object({ actions: Actions.optional(), includeSubaccounts: z.boolean().optional() })
+      .optional(),
   })
   .openapi("IntegrationPatch");
 
@@ -61,7 +71,10 @@ export const IntegrationSchema = z
       webhookSecret: z.string().optional(),
       hasClientSecret: z.boolean(),
     }),
-    settings: z.object({ actions: z.record(z.string(), z.boolean()) }),
+    settings: z.object({
+      actions: z.record(z.string(), z.boolean()),
+      includeSubaccounts: z.boolean(),
+    }),
     status: z.string(),
     pendingCount: z.number().int(),
     lastSuccessAt: z.string().nullable(),
@@ -101,6 +114,7 @@ export function integrationResource(
       actions: Object.fromEntries(
         EVENT_TYPES.map((type) => [type, endpoint.events.includes(type)]),
       ),
+      includeSubaccounts: endpoint.includeSubaccounts,
     },
     status: endpoint.status,
     pendingCount: endpoint.pendingCount,

@@ -16,6 +16,7 @@ export const endpointResource = (endpoint: WebhookEndpoint) => ({
   max_in_flight: endpoint.maxInFlight,
   rate_limit_per_second: endpoint.rateLimitPerSecond,
   signing_public_key: endpoint.signingPublicKey,
+  include_subaccounts: endpoint.includeSubaccounts,
   source: endpoint.source,
   created_at: toIso(endpoint.createdAt),
   updated_at: toIso(endpoint.updatedAt),

@@ -40,8 +40,10 @@ describe("GET /v1/me", () => {
       name: expect.any(String),
       slug: account.slug,
       parent_account_id: null,
+      help_text: null,
       created_at: expect.stringMatching(/Z$/),
     });
+    expect(body.acting_account).toEqual(body.account);
   });
 
   it("shows a member their own identity and role", async () => {

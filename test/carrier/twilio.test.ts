@@ -6,6 +6,7 @@ import { ManualClock } from "../../src/services";
 import { expectError, json, PASSWORD, sessionCookie, unique } from "../helpers";
 import { clockedApp } from "../support/clocked";
 import { accountStub, settleAccount } from "../support/ledger";
+import { grantNumber, uniqueNumber } from "../support/numbers";
 import { newReceiver } from "../support/receiver";
 
 /**
@@ -82,6 +83,8 @@ async function accountWithKeys(app: App) {
   const cookie = sessionCookie(signup);
   const accountId = (await json(signup)).account.id as string;
   await useAppCarrier(app, accountId);
+  const number = uniqueNumber();
+  await grantNumber(accountId, number, true);
   const key = async (environment: "production" | "test") => {
     const response = await app.fetch("/v1/api-keys", {
       cookie,
@@ -96,7 +99,7 @@ async function accountWithKeys(app: App) {
   accountOfKey.set(test, accountId);
   expect(live).toMatch(/^sk_live_/);
   expect(test).toMatch(/^sk_test_/);
-  return { accountId, live, test };
+  return { accountId, live, test, number };
 }
 
 /** A callback as Twilio sends it: form-encoded, signed over PUBLIC_BASE_URL + path. */
@@ -176,7 +179,7 @@ describe("Twilio adapter: sending", () => {
   it("hands a live message to Twilio's REST API with Basic auth and a status callback", async () => {
     const fake = await acceptsMessages();
     const app = liveApp(fake);
-    const { accountId, live } = await accountWithKeys(app);
+    const { accountId, live, number } = await accountWithKeys(app);
     const message = await send(app, live);
     expect(message).toMatchObject({ status: "sent", to: "+15551230001", error_code: null });
 
@@ -190,9 +193,10 @@ describe("Twilio adapter: sending", () => {
     );
     expect(request.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
     const form = Object.fromEntries(new URLSearchParams(request.body));
+    expect(request.headers["user-agent"]).toMatch(/^Switchboard\//);
     expect(form).toEqual({
       To: "+15551230001",
-      From: "+15005550006",
+      From: number,
       Body: "Hello from the test",
       StatusCallback: `${PUBLIC}/carrier/twilio/${accountId}/messages/${message.id}/status`,
     });
@@ -396,13 +400,13 @@ describe("Twilio adapter: inbound messages", () => {
   it("a signed inbound SMS is stored, creates the contact and emits message.received", async () => {
     const fake = await acceptsMessages();
     const app = liveApp(fake);
-    const { accountId, live } = await accountWithKeys(app);
+    const { accountId, live, number } = await accountWithKeys(app);
     const path = `/carrier/twilio/${accountId}/inbound`;
     const params = {
       MessageSid: `SM${unique("in")}`,
       AccountSid: SID,
       From: "+15557654321",
-      To: "+15005550006",
+      To: number,
       Body: "Hi there",
       NumMedia: "0",
     };
@@ -416,7 +420,7 @@ describe("Twilio adapter: inbound messages", () => {
     expect(list.data[0]).toMatchObject({
       direction: "inbound",
       from: "+15557654321",
-      to: "+15005550006",
+      to: number,
       body: "Hi there",
       status: "received",
     });
@@ -436,11 +440,11 @@ describe("Twilio adapter: inbound messages", () => {
   it("an inbound STOP opts the contact out, and sending to them is then refused", async () => {
     const fake = await acceptsMessages();
     const app = liveApp(fake);
-    const { accountId, live } = await accountWithKeys(app);
+    const { accountId, live, number } = await accountWithKeys(app);
     const response = await callback(app, `/carrier/twilio/${accountId}/inbound`, {
       MessageSid: `SM${unique("stop")}`,
       From: "+15557650000",
-      To: "+15005550006",
+      To: number,
       Body: " stop ",
     });
     expect(response.status).toBe(200);
@@ -459,9 +463,9 @@ describe("Twilio adapter: inbound messages", () => {
   it("refuses an unsigned inbound (403) and a bad E.164 sender (422), storing nothing", async () => {
     const fake = await acceptsMessages();
     const app = liveApp(fake);
-    const { accountId } = await accountWithKeys(app);
+    const { accountId, number } = await accountWithKeys(app);
     const path = `/carrier/twilio/${accountId}/inbound`;
-    const params = { MessageSid: "SMx", From: "+15557654321", To: "+15005550006", Body: "x" };
+    const params = { MessageSid: "SMx", From: "+15557654321", To: number, Body: "x" };
     await expectError(
       await callback(app, path, params, sign(`${PUBLIC}${path}`, params, "nope")),
       403,
@@ -489,7 +493,7 @@ describe("Twilio adapter: calls", () => {
       body: { sid: `CA${unique("fake")}`, status: "queued" },
     });
     const app = liveApp(fake);
-    const { accountId, live } = await accountWithKeys(app);
+    const { accountId, live, number } = await accountWithKeys(app);
     const call = await startCall(app, live, "+15551239999");
     expect(call.status).toBe("in-progress");
 
@@ -501,7 +505,7 @@ describe("Twilio adapter: calls", () => {
     const form = Object.fromEntries(new URLSearchParams(request?.body));
     expect(form).toMatchObject({
       To: "+15551239999",
-      From: "+15005550006",
+      From: number,
       Record: "true",
       StatusCallback: `${PUBLIC}/carrier/twilio/${accountId}/calls/${call.id}/status`,
       StatusCallbackEvent: "completed",

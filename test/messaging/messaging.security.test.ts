@@ -1,11 +1,17 @@
+import { expect } from "vitest";
 import { call, json, type TestAccount } from "../helpers";
 import { createApiKey } from "../support/keys";
+import { grantNumber, uniqueNumber } from "../support/numbers";
 import { securitySuite } from "../support/security";
 
 /** Objects are created in live mode by the account's admin session, as a live key would. */
 async function live(account: TestAccount, path: string, body: unknown) {
   const { key } = await createApiKey(account, { environment: "production" });
-  return (await json(await call(path, { bearer: key, body }))).id as string;
+  // Live sends and calls need a number of the account's own.
+  await grantNumber(account.accountId, uniqueNumber(), true);
+  const id = (await json(await call(path, { bearer: key, body }))).id as string;
+  expect(id).toMatch(/^[a-z]+_/);
+  return id;
 }
 const ownMessage = (a: TestAccount) => live(a, "/v1/messages", { to: "+15555550123", body: "hi" });
 const ownContact = (a: TestAccount) => live(a, "/v1/contacts", { phone: "+15555550123" });

@@ -209,6 +209,7 @@ describe("envelopes", () => {
       "type",
       "created_at",
       "account_id",
+      "parent_account_id",
       "livemode",
       "data",
     ]);
@@ -217,7 +218,7 @@ describe("envelopes", () => {
     expect(JSON.stringify(envelope)).toBe(
       '{"id":"evt_0VZ2xTqK3aBcDeFgHiJkLmNoP","type":"message.delivered",' +
         '"created_at":"2025-01-15T17:04:05.123Z","account_id":"acct_0VZ2xTqK3aBcDeFgHiJkLmNoP",' +
-        '"livemode":true,"data":{"hello":"world"}}',
+        '"parent_account_id":null,"livemode":true,"data":{"hello":"world"}}',
     );
   });
 
@@ -236,6 +237,7 @@ describe("envelopes", () => {
       "type",
       "created_at",
       "account_id",
+      "parent_account_id",
       "livemode",
       "data",
     ]);

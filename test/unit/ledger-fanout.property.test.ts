@@ -112,10 +112,11 @@ describe("outbox fan-out (property)", () => {
               clock += 10;
               if (current.kind === "event") {
                 const id = `evt_${run}_${seq++}`;
-                const matched = subscriptions.matching(current.type);
+                const matched = subscriptions.matching(current.type, false);
                 appendEvent(db, subscriptions, {
                   id,
                   accountId: "acct_prop",
+                  parentAccountId: null,
                   type: current.type,
                   livemode: false,
                   data: {},

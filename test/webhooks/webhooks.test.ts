@@ -135,6 +135,7 @@ describe("webhook endpoints", () => {
       "type",
       "created_at",
       "account_id",
+      "parent_account_id",
       "livemode",
       "data",
     ]);

@@ -98,6 +98,14 @@ export const calls = sqliteTable(
     contactId: text("contact_id"),
     carrier: text("carrier", { enum: ["simulated", "twilio"] }).notNull(),
     carrierSid: text("carrier_sid"),
+    /**
+     * A recorded live call whose final status arrived before its recording: the status and
+     * duration wait here until Twilio's RecordingStatusCallback (or RECORDING_WAIT_MS) completes it.
+     */
+    pendingStatus: text("pending_status", {
+      enum: ["completed", "failed", "busy", "no-answer"],
+    }),
+    pendingDurationSeconds: integer("pending_duration_seconds"),
     createdAt: integer("created_at").notNull(),
     completedAt: integer("completed_at"),
   },
@@ -121,6 +129,12 @@ export const events = sqliteTable(
     /** The exact envelope JSON that is signed and sent. */
     payload: text("payload").notNull(),
     endpointIds: text("endpoint_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /**
+     * Null for the account's own events; for an event forwarded up from a descendant, the
+     * account it happened in. Forwarded rows only feed fan-out (include_subaccounts endpoints
+     * and the next parent up); the account's own event API never lists them.
+     */
+    originAccountId: text("origin_account_id"),
     createdAt: integer("created_at").notNull(),
   },
   (table) => [
@@ -148,6 +162,21 @@ export const subscriptions = sqliteTable("subscriptions", {
   deletedAt: integer("deleted_at"),
 });
 
+/**
+ * The account's phone numbers, mirrored from D1 (which keeps them unique across accounts), so a
+ * send checks its `from` without leaving the object.
+ */
+export const phoneNumbers = sqliteTable(
+  "phone_numbers",
+  {
+    id: text("id").primaryKey(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    number: text("number").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [uniqueIndex("phone_numbers_number_idx").on(table.livemode, table.number)],
+);
+
 /** Stored first responses for `Idempotency-Key`, written in the transaction of what they created. */
 export const idempotency = sqliteTable(
   "idempotency",
@@ -170,7 +199,7 @@ export const tasks = sqliteTable(
   "tasks",
   {
     id: text("id").primaryKey(),
-    kind: text("kind", { enum: ["send_message", "start_call"] }).notNull(),
+    kind: text("kind", { enum: ["send_message", "start_call", "finish_call"] }).notNull(),
     targetId: text("target_id").notNull(),
     livemode: integer("livemode", { mode: "boolean" }).notNull(),
     attempts: integer("attempts").notNull(),
@@ -185,5 +214,6 @@ export type Message = typeof messages.$inferSelect;
 export type Call = typeof calls.$inferSelect;
 export type LedgerEvent = typeof events.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
+export type OwnedNumber = typeof phoneNumbers.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type AuthorityKeyRow = typeof authorityKeys.$inferSelect;

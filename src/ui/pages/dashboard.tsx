@@ -1,12 +1,20 @@
 import { Header } from "../header";
 import { Layout } from "../layout";
 import { apiKeysSection } from "../sections/api-keys";
+import { phoneNumbersSection } from "../sections/phone-numbers";
+import { subAccountsSection } from "../sections/sub-accounts";
 import { teamSection } from "../sections/team";
 import type { DashboardSection, PageSettings, Viewer } from "../sections/types";
 import { webhooksSection } from "../sections/webhooks";
 
 /** The page's sections, in display order. */
-export const SECTIONS: DashboardSection[] = [apiKeysSection, webhooksSection, teamSection];
+export const SECTIONS: DashboardSection[] = [
+  apiKeysSection,
+  webhooksSection,
+  phoneNumbersSection,
+  subAccountsSection,
+  teamSection,
+];
 
 export function DashboardPage({
   nonce,
@@ -26,6 +34,10 @@ export function DashboardPage({
         email: viewer.user.email,
         role: viewer.user.role,
         "account-id": viewer.account.id,
+        "home-account-id": viewer.home.id,
+        "account-name": viewer.account.name,
+        // Read by lib/api.ts: every API call then carries Switchboard-Account.
+        ...(viewer.account.id === viewer.home.id ? {} : { "acting-account": viewer.account.id }),
       }}
       entry="dashboard"
     >

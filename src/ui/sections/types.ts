@@ -4,7 +4,10 @@ import type { Account, User } from "../../db/schema";
 /** Who is looking at the dashboard; taken from the session on the server. */
 export interface Viewer {
   user: Pick<User, "id" | "email" | "role">;
+  /** The account the page acts in: the user's own, or a sub-account chosen in the switcher. */
   account: Pick<Account, "id" | "name" | "slug">;
+  /** The user's own account (differs from `account` while acting in a sub-account). */
+  home: Pick<Account, "id" | "name">;
 }
 
 /** Deployment settings a section's markup depends on. */

@@ -2,7 +2,10 @@
 import { ApiError, api } from "../lib/api";
 import { byTestId } from "../lib/dom";
 import { showError } from "../lib/errors";
+import { mountAccountSwitcher } from "../sections/account-switcher";
 import { mountApiKeys } from "../sections/api-keys";
+import { mountPhoneNumbers } from "../sections/phone-numbers";
+import { mountSubAccounts } from "../sections/sub-accounts";
 import { mountTeam } from "../sections/team";
 import { mountWebhooks } from "../sections/webhooks";
 
@@ -25,4 +28,7 @@ logout.addEventListener("click", async () => {
 
 mountApiKeys();
 mountWebhooks();
+mountPhoneNumbers();
+mountSubAccounts();
 mountTeam();
+void mountAccountSwitcher();

@@ -44,9 +44,23 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** JSON in, JSON out; non-2xx answers throw an ApiError. */
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+/** The sub-account this page acts in (`/dashboard?account=…`), rendered by the server. */
+const actingAccount = () =>
+  typeof document === "undefined" ? undefined : document.body.dataset.actingAccount;
+
+/**
+ * JSON in, JSON out; non-2xx answers throw an ApiError. While the page acts in a sub-account
+ * every call carries `Switchboard-Account`, unless `home` asks for the user's own account.
+ */
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { home?: boolean } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
+  const acting = options.home ? undefined : actingAccount();
+  if (acting) headers["switchboard-account"] = acting;
   const init: RequestInit = { method, credentials: "same-origin", headers };
   if (body !== undefined) {
     headers["content-type"] = "application/json";

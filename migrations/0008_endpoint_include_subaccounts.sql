@@ -1,0 +1,1 @@
+ALTER TABLE `webhook_endpoints` ADD `include_subaccounts` integer DEFAULT false NOT NULL;
