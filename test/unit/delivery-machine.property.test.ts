@@ -172,6 +172,9 @@ function simulate(window: number, initial: number, ops: Op[], allowGone: boolean
     state = result.state;
     apply(result.actions, before, state, true);
   }
+  // A failed endpoint whose last event was given up has nothing to probe with: it recovers when
+  // traffic resumes, with the next event as the probe.
+  if (state.health === "failed" && !rows.some((row) => row.state === "pending")) publish();
   for (let guard = 0; guard < 10_000; guard++) {
     fill();
     if (inFlight.length > 0) answer(0, "delivered", null, 0.5);
