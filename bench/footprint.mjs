@@ -19,6 +19,32 @@ export function dirBytes(dir) {
   return total;
 }
 
+/** The files directly under `dir` (names), to tell a new object's files from the old ones. */
+export function fileNames(dir) {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Bytes of the files under `dir` that were not there before (one new object's SQLite + WAL). */
+export function newFilesBytes(dir, before) {
+  let total = 0;
+  for (const name of fileNames(dir)) {
+    if (!before.has(name)) total += dirBytes(join(dir, name)) || statSize(join(dir, name));
+  }
+  return total;
+}
+
+function statSize(path) {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Where wrangler dev keeps one Durable Object class's SQLite files inside --persist-to. */
 export function objectStorageDir(stateDir, className) {
   const base = join(stateDir, "v3", "do");

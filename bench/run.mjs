@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
 import { newAccountWithTestKey } from "../test/e2e/lib/api.mjs";
 import { root, startStandaloneWorker, startWrangler } from "../test/e2e/lib/wrangler.mjs";
-import { dirBytes, objectStorageDir, sampleMemory } from "./footprint.mjs";
+import { fileNames, newFilesBytes, objectStorageDir, sampleMemory } from "./footprint.mjs";
 import { fmt, jsonClient, now, pool, round, sleep, summarize, waitUntil } from "./lib.mjs";
 import { startBenchReceiver } from "./receiver.mjs";
 import { benchAccounts, reportAccounts } from "./scenarios/accounts.mjs";
@@ -570,9 +570,9 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
   const { api } = await freshAccount(label);
   await receiver.setStatus(500);
   await receiver.reset();
-  // This scenario's endpoint is a new object: the directory grows by exactly its files.
+  // This scenario's endpoint is a new object: its files are the ones that appear from now on.
   const endpointStorage = objectStorageDir(wrangler.stateDir, "WebhookEndpointObject");
-  const bytesBefore = dirBytes(endpointStorage);
+  const filesBefore = fileNames(endpointStorage);
   const [endpoint] = await createEndpoints(api, 1, () => `/b/${label}`);
 
   // The first event fails the endpoint; everything after it only queues.
@@ -601,7 +601,7 @@ async function benchBacklog(size, inFlight, label = `backlog-${size}`) {
   );
   await sleep(200);
   const footprint = memory.stop();
-  const storageGrowth = dirBytes(endpointStorage) - bytesBefore;
+  const storageGrowth = newFilesBytes(endpointStorage, filesBefore);
   const hits = (await receiver.take()).filter((hit) => hit.path === `/b/${label}`);
   const finalState = complete || (await getEndpoint(api, endpoint.id));
 
