@@ -28,6 +28,16 @@ function seams(accountId: string, apply: (instance: AccountObject) => void) {
   return runInDurableObject<AccountObject, void>(accountStub(accountId), apply);
 }
 
+/** The account object's next commit throws (and so rolls back); later ones succeed. */
+function failNextCommit(accountId: string, reason = "injected") {
+  let failures = 1;
+  return seams(accountId, (instance) => {
+    instance.faults.inCommit = () => {
+      if (failures-- > 0) throw new Error(reason);
+    };
+  });
+}
+
 /** A clock far enough ahead that every fan-out and hand-off retry is due. */
 const later = (minutes: number) => (instance: AccountObject) => {
   instance.clock = new ManualClock(Date.now() + minutes * 60_000);
@@ -66,12 +76,7 @@ describe("ledger faults: the commit", () => {
     const receiver = await newReceiver();
     const endpoint = await controlledEndpoint(admin, receiver.url, [...CONTACT_EVENTS]);
     const { key } = await createApiKey(admin, { environment: "test" });
-    let failures = 1;
-    await seams(admin.accountId, (instance) => {
-      instance.faults.inCommit = () => {
-        if (failures-- > 0) throw new Error("injected: storage write failed");
-      };
-    });
+    await failNextCommit(admin.accountId, "injected: storage write failed");
     const headers = { "idempotency-key": "contact-once" };
     const body = { phone: "+15555550401", name: "Ada" };
     const failed = await call("/v1/contacts", { bearer: key, headers, body });
@@ -96,12 +101,7 @@ describe("ledger faults: the commit", () => {
   it("an inbound STOP whose opt-out write fails stores nothing: no message.received without the opt-out", async () => {
     const admin = await signup();
     const { key } = await createApiKey(admin, { environment: "test" });
-    let failures = 1;
-    await seams(admin.accountId, (instance) => {
-      instance.faults.inCommit = () => {
-        if (failures-- > 0) throw new Error("injected");
-      };
-    });
+    await failNextCommit(admin.accountId, "injected");
     const stop = { from: "+15555550402", body: "STOP" };
     await expectError(
       await call("/v1/test-helpers/inbound-messages", { bearer: key, body: stop }),
@@ -278,12 +278,7 @@ describe("ledger faults: the carrier", () => {
   it("a failed commit of the send itself: the retry with the same key creates the one message", async () => {
     const admin = await signup();
     const { key } = await createApiKey(admin, { environment: "test" });
-    let failures = 1;
-    await seams(admin.accountId, (instance) => {
-      instance.faults.inCommit = () => {
-        if (failures-- > 0) throw new Error("injected");
-      };
-    });
+    await failNextCommit(admin.accountId, "injected");
     const request = {
       bearer: key,
       headers: { "idempotency-key": "order-78" },
