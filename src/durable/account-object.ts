@@ -317,7 +317,11 @@ export class AccountObject extends DurableObject<Env> {
     this.#keys.write(key);
   }
 
-  /** New key live and old key limited to `oldKeyRevokedAt`, in one transaction. */
+  /**
+   * New key live and old key limited to `oldKeyRevokedAt`, in one transaction. A key that was
+   * already rotated or revoked is refused here, where rotations are serialised: two concurrent
+   * rotations both pass the D1 check, but only the first gets a live replacement.
+   */
   async rotate(
     accountId: string,
     oldKeyId: string,
@@ -326,11 +330,18 @@ export class AccountObject extends DurableObject<Env> {
   ) {
     this.#bind(accountId);
     const old = this.#keys.get(oldKeyId);
+    if (old && old.revokedAt !== null) {
+      return { rotated: false as const, previousRevokedAt: old.revokedAt, oldHash: old.hash };
+    }
     this.ctx.storage.transactionSync(() => {
       this.#keys.write(replacement);
       if (old) this.#keys.write({ ...old, revokedAt: oldKeyRevokedAt });
     });
-    return { previousRevokedAt: old?.revokedAt ?? null, oldHash: old?.hash ?? null };
+    return {
+      rotated: true as const,
+      previousRevokedAt: old?.revokedAt ?? null,
+      oldHash: old?.hash ?? null,
+    };
   }
 
   /** Compensation when the metadata write after a rotation fails. */

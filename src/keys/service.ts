@@ -207,6 +207,11 @@ export async function rotateKey(
     authorityKey(row, minted.hash),
     oldEndsAt,
   );
+  if (!rotated.rotated) {
+    // Another rotation of this key won the race: its replacement is the live one.
+    await deps.env.KEYS.delete(kvKeyFor(minted.hash));
+    throw new ApiError("conflict", "This key was already rotated; rotate its replacement instead.");
+  }
   try {
     await deps.db.batch([
       deps.db.insert(apiKeys).values(row),

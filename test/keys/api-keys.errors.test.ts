@@ -137,3 +137,19 @@ describe("API keys: bad input changes nothing", () => {
     );
   });
 });
+
+describe("concurrent rotations", () => {
+  it("two rotations of one key at once: one replacement, one 409, and only that replacement works", async () => {
+    const admin = await signup();
+    const { createApiKey } = await import("../support/keys");
+    const old = await createApiKey(admin, { name: "raced" });
+    const rotate = () => call(`/v1/api-keys/${old.id}/rotate`, { cookie: admin.cookie, body: {} });
+    const answers = await Promise.all([rotate(), rotate()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    const winner = await json(answers.find((answer) => answer.status === 201) as Response);
+    expect((await call("/v1/account", { bearer: winner.key })).status).toBe(200);
+    const keys = await json(await call("/v1/api-keys", { cookie: admin.cookie }));
+    const live = keys.data.filter((key: { id: string }) => key.id !== old.id);
+    expect(live.map((key: { id: string }) => key.id)).toEqual([winner.id]);
+  });
+});
