@@ -130,6 +130,8 @@ export async function callLedger<N extends OpName>(
       idempotency,
     })) as LedgerResponse;
   } catch (error) {
+    // Checking the key again on the error path would ask the same failing object.
+    c.set("keyClaim", undefined);
     // The object is overloaded, restarting or its storage failed: nothing was committed (the
     // commit is one transaction), so the client may simply retry, with the same Idempotency-Key.
     console.error(

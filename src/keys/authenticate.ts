@@ -1,5 +1,6 @@
 import type { Principal } from "../auth/principal";
 import { type ConfigEnv, requirePepper } from "../config";
+import type { AccountObject } from "../durable/account-object";
 import { accountObject } from "../durable/stubs";
 import { ApiError } from "../errors";
 import { authorizationError } from "../ledger/authority";
@@ -80,12 +81,23 @@ export async function authorizeClaim(
   now: number,
   limitPerMinute: number,
 ): Promise<Principal> {
-  const verdict = await accountObject(env, claim.accountId).authorize(
-    claim.keyId,
-    claim.hash,
-    now,
-    limitPerMinute,
-  );
+  let verdict: Awaited<ReturnType<DurableObjectStub<AccountObject>["authorize"]>>;
+  try {
+    verdict = await accountObject(env, claim.accountId).authorize(
+      claim.keyId,
+      claim.hash,
+      now,
+      limitPerMinute,
+    );
+  } catch (error) {
+    // Overloaded, restarting or unreachable: the client may retry; nothing was decided.
+    console.error(
+      JSON.stringify({ level: "error", msg: "key authority unavailable", error: String(error) }),
+    );
+    throw new ApiError("unavailable", "API-key checks are briefly unavailable; retry shortly.", {
+      headers: { "Retry-After": "1" },
+    });
+  }
   if (!verdict.ok) throw authorizationError(verdict);
   return {
     kind: "api_key",
