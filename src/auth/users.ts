@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { type Database, isUniqueViolation } from "../db/client";
-import { type Role, type User, users } from "../db/schema";
+import { type Role, sessions, type User, users } from "../db/schema";
 import { ApiError, notFound } from "../errors";
 import type { Services } from "../services";
 import { normalizeEmail } from "./accounts";
@@ -77,4 +77,32 @@ export async function changeRole(
   const row = updated[0];
   if (!row) throw new ApiError("conflict", "The account's last admin cannot be demoted.");
   return row;
+}
+
+/**
+ * Removes a user and every session they hold, in one batch. The last admin cannot be removed
+ * (checked inside the DELETE, like demotion, so two concurrent removals cannot both pass).
+ */
+export async function removeUser(db: Database, accountId: string, userId: string): Promise<User> {
+  const user = await getUser(db, accountId, userId);
+  const keepsAnAdmin =
+    user.role === "admin"
+      ? sql`(select count(*) from ${users} where ${users.accountId} = ${accountId} and ${users.role} = 'admin') > 1`
+      : undefined;
+  // Both statements test the same condition before either deletes (one transaction), so the
+  // sessions go exactly when the user goes; a refused removal keeps every session.
+  const removable = keepsAnAdmin ?? sql`1 = 1`;
+  const [, deleted] = await db.batch([
+    db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, user.id), eq(sessions.accountId, accountId), removable)),
+    db
+      .delete(users)
+      .where(and(eq(users.id, user.id), removable))
+      .returning({ id: users.id }),
+  ]);
+  if (deleted.length === 0) {
+    throw new ApiError("conflict", "The account's last admin cannot be removed.");
+  }
+  return user;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { userResource } from "../auth/resources";
-import { addUser, changeRole, listUsers } from "../auth/users";
+import { addUser, changeRole, listUsers, removeUser } from "../auth/users";
 import { principalOf, requireAdmin, requireSession } from "../http/auth";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/router";
 import { PageQuery, pageSchema, toPage } from "../lib/pagination";
@@ -56,6 +56,23 @@ const updateUserRoute = createRoute({
   },
 });
 
+const deleteUserRoute = createRoute({
+  method: "delete",
+  path: "/v1/users/{id}",
+  operationId: "deleteUser",
+  tags: ["Users"],
+  summary: "Remove a user from the account (admin)",
+  description:
+    "Admins only. The user's sessions end at once. The last admin of an account cannot be removed (409).",
+  security: [{ session: [] }],
+  middleware: [requireAdmin] as const,
+  request: { params: idParam("usr") },
+  responses: {
+    200: jsonContent(z.object({ id: z.string(), deleted: z.literal(true) }), "Removed"),
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
 export const userRoutes = createRouter()
   .openapi(createUserRoute, async (c) => {
     const user = await addUser(
@@ -80,4 +97,8 @@ export const userRoutes = createRouter()
       c.req.valid("json").role,
     );
     return c.json(userResource(user), 200);
+  })
+  .openapi(deleteUserRoute, async (c) => {
+    const user = await removeUser(c.get("db"), principalOf(c).accountId, c.req.valid("param").id);
+    return c.json({ id: user.id, deleted: true as const }, 200);
   });
