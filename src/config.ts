@@ -12,6 +12,8 @@ export interface Config {
   /** Admins are warned (notice + operational event) when an endpoint's backlog passes this. */
   endpointBacklogWarning: number;
   retentionDays: number;
+  /** How long the audit log of key and user changes is kept. */
+  auditRetentionDays: number;
   allowPrivateWebhookUrls: boolean;
   signupOpen: boolean;
   carrierDelayMs: number;
@@ -55,6 +57,7 @@ export function readConfig(env: ConfigEnv): Config {
     endpointRunBudgetMs: int(env.ENDPOINT_RUN_BUDGET_MS, 10_000, 1),
     endpointBacklogWarning: int(env.ENDPOINT_BACKLOG_WARNING, 10_000, 1),
     retentionDays: int(env.RETENTION_DAYS, 30, 1),
+    auditRetentionDays: int(env.AUDIT_RETENTION_DAYS, 365, 1),
     allowPrivateWebhookUrls: bool(env.ALLOW_PRIVATE_WEBHOOK_URLS, false),
     signupOpen: String(env.SIGNUP ?? "open").toLowerCase() !== "closed",
     carrierDelayMs: int(env.CARRIER_DELAY_MS, 1_000, 0),

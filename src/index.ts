@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { readConfig } from "./config";
 import { database } from "./db/client";
 import { sweepControlPlane } from "./db/retention";
 
@@ -15,7 +16,11 @@ export default {
    * and each endpoint object its queue and attempt log, by their own alarms.
    */
   async scheduled(controller, env) {
-    const pruned = await sweepControlPlane(database(env.DB), controller.scheduledTime);
+    const pruned = await sweepControlPlane(
+      database(env.DB),
+      controller.scheduledTime,
+      readConfig(env),
+    );
     console.log(JSON.stringify({ level: "info", msg: "retention sweep", pruned }));
   },
 } satisfies ExportedHandler<Env>;
