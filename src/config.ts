@@ -24,6 +24,10 @@ export interface Config {
   maxSubaccountsPerAccount: number;
   /** A recorded call's completion waits this long for Twilio's RecordingStatusCallback. */
   recordingWaitMs: number;
+  /** Failed log-ins allowed per client IP and per e-mail per minute before 429. */
+  loginAttemptsPerMinute: number;
+  /** Sign-ups allowed per client IP per hour before 429. */
+  signupsPerHourPerIp: number;
   development: boolean;
 }
 
@@ -70,6 +74,8 @@ export function readConfig(env: ConfigEnv): Config {
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1_048_576, 1_024),
     maxSubaccountsPerAccount: int(env.MAX_SUBACCOUNTS_PER_ACCOUNT, 100, 0),
     recordingWaitMs: int(env.RECORDING_WAIT_MS, 30_000, 0),
+    loginAttemptsPerMinute: int(env.LOGIN_ATTEMPTS_PER_MINUTE, 10, 1),
+    signupsPerHourPerIp: int(env.SIGNUPS_PER_HOUR_PER_IP, 20, 1),
     development: String(env.ENVIRONMENT ?? "production") !== "production",
   };
 }

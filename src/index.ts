@@ -5,6 +5,7 @@ import { sweepControlPlane } from "./db/retention";
 
 export { AccountObject } from "./durable/account-object";
 export { CarrierSimulator } from "./durable/carrier-simulator";
+export { Throttle } from "./durable/throttle";
 export { WebhookEndpointObject } from "./durable/webhook-endpoint";
 
 const app = createApp();

@@ -1,5 +1,6 @@
 import type { AccountObject } from "./account-object";
 import type { CarrierSimulator } from "./carrier-simulator";
+import type { Throttle } from "./throttle";
 import type { WebhookEndpointObject } from "./webhook-endpoint";
 
 /**
@@ -26,3 +27,7 @@ export const carrierSimulatorStub = (
   env.CARRIER_SIMULATOR.get(
     env.CARRIER_SIMULATOR.idFromName(`${accountId}:${livemode ? "live" : "test"}`),
   ) as DurableObjectStub<CarrierSimulator>;
+
+/** One attempt counter; `name` is already hashed (src/auth/throttle.ts). */
+export const throttleStub = (env: Env, name: string): DurableObjectStub<Throttle> =>
+  env.THROTTLE.get(env.THROTTLE.idFromName(name)) as DurableObjectStub<Throttle>;

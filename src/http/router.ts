@@ -45,7 +45,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: "Body is not JSON",
   422: "Validation failed; zod issues in `details`",
   429: "Rate limited; see Retry-After",
-  503: "Not configured",
+  503: "Not configured, or briefly unavailable; see Retry-After",
 };
 
 export function errorResponses(...statuses: number[]) {

@@ -5,6 +5,7 @@ import { type LoggedIn, login, signup } from "../auth/accounts";
 import { findAccount } from "../auth/hierarchy";
 import { accountResource, userResource } from "../auth/resources";
 import { deleteSession, SESSION_COOKIE } from "../auth/sessions";
+import { clientIp, refundAll, takeLoginSlots, takeSignupSlot } from "../auth/throttle";
 import { ApiError } from "../errors";
 import { principalOf, requireSession } from "../http/auth";
 import type { AppEnv } from "../http/context";
@@ -29,14 +30,14 @@ const signupRoute = createRoute({
   tags: ["Auth"],
   summary: "Create an account and its first admin, and log in",
   description:
-    "Creates the account and its first admin and sets the `sb_session` cookie. Refused with 403 when `SIGNUP=closed`; limited per client IP (429).",
+    "Creates the account and its first admin and sets the `sb_session` cookie. Refused with 403 when `SIGNUP=closed`. Limited to `SIGNUPS_PER_HOUR_PER_IP` attempts per client IP per hour: 429 `rate_limited` with `Retry-After`, before any work is done.",
   security: [],
   request: jsonBody(
     z.object({ account_name: z.string().trim().min(1).max(100), email: Email, password: Password }),
   ),
   responses: {
     201: jsonContent(Me, "Account created; the session cookie is set"),
-    ...errorResponses(400, 403, 409, 413, 415, 422, 429),
+    ...errorResponses(400, 403, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -47,12 +48,12 @@ const loginRoute = createRoute({
   tags: ["Auth"],
   summary: "Log in with email and password",
   description:
-    "Sets the `sb_session` cookie. Failed attempts are limited per client IP and per e-mail (429 with Retry-After).",
+    "Sets the `sb_session` cookie. Failed attempts are limited to `LOGIN_ATTEMPTS_PER_MINUTE` per client IP and per e-mail per minute; over the limit every attempt, even with the right password, gets 429 `rate_limited` with `Retry-After` until the window frees.",
   security: [],
   request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) })),
   responses: {
     200: jsonContent(Me, "Logged in; the session cookie is set"),
-    ...errorResponses(400, 401, 413, 415, 422, 429),
+    ...errorResponses(400, 401, 413, 415, 422, 429, 503),
   },
 });
 
@@ -101,6 +102,12 @@ export const authRoutes = createRouter()
       );
     }
     const body = c.req.valid("json");
+    await takeSignupSlot(
+      c.env,
+      clientIp(c.req.header("cf-connecting-ip")),
+      c.get("services").clock.now(),
+      c.get("config").signupsPerHourPerIp,
+    );
     const loggedIn = await signup(
       c.get("db"),
       c.get("services"),
@@ -111,6 +118,13 @@ export const authRoutes = createRouter()
   })
   .openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid("json");
+    const taken = await takeLoginSlots(
+      c.env,
+      clientIp(c.req.header("cf-connecting-ip")),
+      email,
+      c.get("services").clock.now(),
+      c.get("config").loginAttemptsPerMinute,
+    );
     const loggedIn = await login(
       c.get("db"),
       c.get("services"),
@@ -118,6 +132,8 @@ export const authRoutes = createRouter()
       password,
       c.get("config").sessionTtlSeconds,
     );
+    // Only failed log-ins count: a success gives its slots back.
+    await refundAll(c.env, taken);
     return c.json(startSession(c, loggedIn), 200);
   })
   .openapi(logoutRoute, async (c) => {

@@ -19,7 +19,14 @@ async function main() {
     label: "browser",
     host: "localhost",
     // A short retry base so the delivery health test sees a failure and its retry in seconds.
-    vars: { ALLOW_PRIVATE_WEBHOOK_URLS: "true", SIGNUP: "open", RETRY_BASE_MS: "300" },
+    // Every browser test signs up from the same loopback address: lift the per-IP limits.
+    vars: {
+      ALLOW_PRIVATE_WEBHOOK_URLS: "true",
+      SIGNUP: "open",
+      RETRY_BASE_MS: "300",
+      SIGNUPS_PER_HOUR_PER_IP: "1000000",
+      LOGIN_ATTEMPTS_PER_MINUTE: "1000000",
+    },
   });
   try {
     console.log(`# wrangler dev ready at ${wrangler.baseUrl} (state in ${wrangler.stateDir})`);

@@ -1,5 +1,4 @@
 import { abortAllDurableObjects } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, json, signup } from "../helpers";
 import { controlledEndpoint, publishEvent } from "../support/delivery";

@@ -18,6 +18,7 @@ async function main() {
     vars: {
       ALLOW_PRIVATE_WEBHOOK_URLS: "true",
       SIGNUP: "open",
+      SIGNUPS_PER_HOUR_PER_IP: "1000000",
       FAILED_RETRY_INTERVAL_MS: "1000",
       RETRY_BASE_MS: "200",
       WEBHOOK_TIMEOUT_MS: "5000",
