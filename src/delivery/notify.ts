@@ -29,6 +29,16 @@ export interface NoticeDeps {
  */
 export async function deliverNotice(deps: NoticeDeps, notice: Notice): Promise<Notice> {
   const { env, db, endpoint, now } = deps;
+  // The dashboard notice and the e-mail say the same thing.
+  const alert = {
+    id: notice.id,
+    accountId: endpoint.accountId,
+    endpointId: endpoint.id,
+    url: endpoint.url,
+    type: notice.transition,
+    detail: notice.detail,
+    at: notice.at,
+  };
   let done = notice.done;
   let failed = false;
   const run = async (bit: number, work: () => Promise<void>) => {
@@ -76,29 +86,13 @@ export async function deliverNotice(deps: NoticeDeps, notice: Notice): Promise<N
           : {}),
       })
       .where(eq(webhookEndpoints.id, endpoint.id));
-    await recordAlert(db, {
-      id: notice.id,
-      accountId: endpoint.accountId,
-      endpointId: endpoint.id,
-      url: endpoint.url,
-      type: notice.transition,
-      detail: notice.detail,
-      at: notice.at,
-    });
+    await recordAlert(db, alert);
   });
   // The mail only after the notice is on record; given up after MAIL_TRIES (it is on record).
   if (done & STEP.control) {
     await run(STEP.mail, async () => {
       try {
-        await mailAlert(db, deps.mailer, {
-          id: notice.id,
-          accountId: endpoint.accountId,
-          endpointId: endpoint.id,
-          url: endpoint.url,
-          type: notice.transition,
-          detail: notice.detail,
-          at: notice.at,
-        });
+        await mailAlert(db, deps.mailer, alert);
       } catch (error) {
         if (notice.attempts + 1 >= MAIL_TRIES) return;
         throw error;

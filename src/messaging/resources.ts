@@ -29,16 +29,11 @@ export const contactResource = (contact: Contact) => ({
   updated_at: toIso(contact.updatedAt),
 });
 
-/** The `data` of contact events (SPEC §5 / the event catalog's ContactData). */
-export const contactData = (contact: Contact) => ({
-  id: contact.id,
-  phone: contact.phone,
-  name: contact.name,
-  tags: contact.tags,
-  opted_out: contact.optedOut,
-  created_at: toIso(contact.createdAt),
-  updated_at: toIso(contact.updatedAt),
-});
+/** The `data` of contact events (SPEC §5 / the event catalog's ContactData): the resource less its mode and opt-out time. */
+export const contactData = (contact: Contact) => {
+  const { opted_out_at: _optedOutAt, livemode: _livemode, ...data } = contactResource(contact);
+  return data;
+};
 
 export const callResource = (call: Call) => ({
   id: call.id,
@@ -52,13 +47,8 @@ export const callResource = (call: Call) => ({
   completed_at: toIsoOrNull(call.completedAt),
 });
 
-export const callCompletedData = (call: Call) => ({
-  id: call.id,
-  from: call.from,
-  to: call.to,
-  status: call.status,
-  duration_seconds: call.durationSeconds,
-  recording_url: call.recordingUrl,
-  created_at: toIso(call.createdAt),
-  completed_at: toIsoOrNull(call.completedAt),
-});
+/** The `data` of `phone_call.completed`: the resource less its contact link (key order kept). */
+export const callCompletedData = (call: Call) => {
+  const { contact_id: _contactId, ...data } = callResource(call);
+  return data;
+};
