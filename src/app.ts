@@ -23,6 +23,7 @@ import { integrationRoutes } from "./routes/integrations";
 import { messageRoutes } from "./routes/messages";
 import { notificationRoutes } from "./routes/notifications";
 import { phoneNumberRoutes } from "./routes/phone-numbers";
+import { secretScanningRoutes } from "./routes/secret-scanning";
 import { systemRoutes } from "./routes/system";
 import { testHelperRoutes } from "./routes/test-helpers";
 import { userRoutes } from "./routes/users";
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions = {}) {
   app.route("/", accountRoutes);
   app.route("/", subAccountRoutes);
   app.route("/", apiKeyRoutes);
+  app.route("/", secretScanningRoutes);
   app.route("/", auditRoutes);
   app.route("/", webhookRoutes);
   app.route("/", webhookStatsRoutes);

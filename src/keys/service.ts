@@ -240,7 +240,16 @@ export async function rotateKey(
   return { key: row, secret: minted.secret };
 }
 
-export async function revokeKey(deps: KeyDeps, actor: Actor, keyId: string): Promise<ApiKey> {
+/**
+ * Ends a key now (also one still inside a rotation grace period). `because` lands in the audit
+ * record's metadata, e.g. `{ reason: "exposed", url }` when a secret scanner found the key.
+ */
+export async function revokeKey(
+  deps: KeyDeps,
+  actor: Actor,
+  keyId: string,
+  because: Record<string, unknown> = {},
+): Promise<ApiKey> {
   const now = deps.services.clock.now();
   const key = await getKey(deps.db, actor.accountId, keyId, now);
   const hash = await authorityFor(deps.env, actor.accountId).revoke(key.id, now);
@@ -255,7 +264,7 @@ export async function revokeKey(deps: KeyDeps, actor: Actor, keyId: string): Pro
       actor,
       "api_key.revoked",
       { type: "api_key", id: key.id },
-      { name: key.name },
+      { name: key.name, ...because },
     ),
   ]);
   if (hash) await deps.env.KEYS.delete(kvKeyFor(hash));
