@@ -37,7 +37,7 @@ const deliveriesRoute = createRoute({
   tags,
   summary: "The endpoint's attempt log, newest first",
   description:
-    "Needs `webhooks:read`. One row per attempt: event, attempt number, status code, duration, error and the first KiB of the answer.",
+    "Needs `webhooks:read`. One row per attempt: event, attempt number, status code, duration, error and the first KiB of the answer. An API key sees only its own mode's attempts; the dashboard both.",
   middleware: [requireScope("webhooks:read")] as const,
   request: {
     params: idParam("we"),

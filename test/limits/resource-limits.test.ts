@@ -53,7 +53,7 @@ describe("MAX_ENDPOINTS_PER_ACCOUNT", () => {
     expect(await rowsOf("webhook_endpoints", admin.accountId)).toBe(2);
 
     // A deleted endpoint no longer counts.
-    const deleted = await app.send(`/v1/webhooks/${created[0].id}`, {
+    const deleted = await app.send(`/v1/webhooks/${created[0]?.id}`, {
       cookie: admin.cookie,
       method: "DELETE",
     });
