@@ -237,14 +237,11 @@ export async function deleteEndpoint(
     .returning();
   const endpoint = deleted[0];
   if (!endpoint) throw notFound("webhook endpoint");
-  try {
-    await forgetEndpoint(env, endpoint, services.clock.now());
-  } catch (error) {
-    // The account object still matches events to it (its removal comes first and is what
-    // failed, or the endpoint's own object did): the row comes back so a retried DELETE finds it.
+  await forgetEndpoint(env, endpoint, services.clock.now(), async () => {
+    // Its object could not be emptied: nothing else changed, so the row comes back and a retried
+    // DELETE finds it.
     await db.insert(webhookEndpoints).values(endpoint).onConflictDoNothing();
-    throw error;
-  }
+  });
   return endpoint;
 }
 
