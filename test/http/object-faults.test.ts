@@ -1,10 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expectError, json, PASSWORD } from "../helpers";
+import { clockedApp } from "../support/clocked";
 import { CONNECTION_LOST, failingNamespace, OVERLOADED } from "../support/faults";
 import { publishEvent } from "../support/ledger";
 import { uniqueNumber } from "../support/numbers";
 import { newReceiver } from "../support/receiver";
+import { callback, PUBLIC, SID, TOKEN } from "../support/twilio";
 import { harness } from "./harness";
 
 type Sent = Awaited<ReturnType<ReturnType<typeof harness>["send"]>>;
@@ -152,4 +154,39 @@ describe("the throttle object failing", () => {
       expect(user).toBeNull();
     },
   );
+});
+
+describe("the account object failing on carrier callbacks", () => {
+  it("a signed Twilio inbound message or recording answers 503, so Twilio may retry", async () => {
+    const healthy = harness();
+    const admin = await healthy.signup();
+    const app = clockedApp({
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_API_BASE: "https://twilio.invalid",
+      PUBLIC_BASE_URL: PUBLIC,
+      ACCOUNT: failingNamespace(env.ACCOUNT, CONNECTION_LOST),
+    });
+    const inbound = await callback(app, `/carrier/twilio/${admin.accountId}/inbound`, {
+      MessageSid: "SMfault0000000000000000000000000000",
+      AccountSid: SID,
+      From: "+15557654321",
+      To: uniqueNumber(),
+      Body: "Hi",
+      NumMedia: "0",
+    });
+    await expectUnavailable(inbound);
+    const recording = await callback(
+      app,
+      `/carrier/twilio/${admin.accountId}/calls/call_0VZ2xTqK3aBcDeFgHiJkLmNoP/recording`,
+      {
+        AccountSid: SID,
+        CallSid: "CAfault0000000000000000000000000000",
+        RecordingSid: "REfault0000000000000000000000000000",
+        RecordingStatus: "completed",
+        RecordingUrl: "https://api.twilio.com/recording",
+      },
+    );
+    await expectUnavailable(recording);
+  });
 });
