@@ -1,9 +1,14 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AccountObject } from "../../src/durable/account-object";
+import { KeyAuthority } from "../../src/ledger/authority";
+import { openLedgerDb } from "../../src/ledger/db";
 import { ManualClock } from "../../src/services";
+import { rateBuckets } from "../../src/storage/account/schema";
 import { expectError, json } from "../helpers";
 import { harness } from "../http/harness";
+import { accountStub } from "../support/ledger";
 import { uniqueNumber } from "../support/numbers";
 
 type App = ReturnType<typeof harness>;
@@ -101,5 +106,51 @@ describe("MAX_BODY_BYTES", () => {
     expect(error.message).toMatch(/2048 bytes/);
     expect(await messagesOf(app, key)).toBe(0);
     expect(env.MAX_BODY_BYTES).toBe("1048576");
+  });
+});
+
+describe("the cost of storing rate-limit buckets", () => {
+  /** Runs `uses` authorizations spaced `gapMs` apart and counts the bucket writes they made. */
+  const writesFor = (limit: number, uses: number, gapMs: number) =>
+    runInDurableObject<AccountObject, { passed: number; writes: number }>(
+      accountStub(`acct_${crypto.randomUUID()}`),
+      (_instance, state) => {
+        const db = openLedgerDb(state.storage);
+        let writes = 0;
+        const counting = new Proxy(db, {
+          get(target, property) {
+            const value = Reflect.get(target, property);
+            if (property !== "insert")
+              return typeof value === "function" ? value.bind(target) : value;
+            return (table: unknown) => {
+              if (table === rateBuckets) writes++;
+              return target.insert(table as typeof rateBuckets);
+            };
+          },
+        });
+        const authority = new KeyAuthority(counting);
+        authority.write({
+          keyId: "key_cost",
+          hash: "h",
+          environment: "test",
+          scopes: [],
+          expiresAt: null,
+          revokedAt: null,
+        });
+        let passed = 0;
+        let now = Date.now();
+        for (let i = 0; i < uses; i++) {
+          if (authority.authorize("key_cost", "h", now, limit).ok) passed++;
+          now += gapMs;
+        }
+        return { passed, writes };
+      },
+    );
+
+  it("a key spending its whole minute writes its bucket ten times; one below its limit never", async () => {
+    // 6,000 a minute (the default) spent in one burst: one write per 600 requests.
+    expect(await writesFor(6_000, 6_000, 0)).toEqual({ passed: 6_000, writes: 10 });
+    // 50 requests a second against a limit of 100 a second: the bucket stays near full.
+    expect(await writesFor(6_000, 3_000, 20)).toEqual({ passed: 3_000, writes: 0 });
   });
 });
