@@ -149,9 +149,12 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   /** Success rate, latency and recent attempts over the last 24 h (pure: ../delivery/health). */
-  async health(): Promise<DeliveryHealth> {
+  async health(livemode?: boolean): Promise<DeliveryHealth> {
     const now = this.clock.now();
-    return deliveryHealth(attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS), now);
+    return deliveryHealth(
+      attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS, livemode),
+      now,
+    );
   }
 
   /** `livemode` undefined: both modes (sessions); a key passes its own mode. */

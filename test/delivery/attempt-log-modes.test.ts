@@ -30,6 +30,12 @@ describe("the attempt log stays in the key's mode", () => {
     // Naming the other mode's event finds nothing, rather than its attempts.
     expect(await eventIdsOf(await log({ bearer: testKey }, `?event_id=${live.id}`))).toEqual([]);
     expect(await eventIdsOf(await log({ bearer: liveKey }, `?event_id=${test.id}`))).toEqual([]);
+    // Delivery health counts the same rows: a key's own mode only, the dashboard's both.
+    const stats = async (auth: { bearer?: string; cookie?: string }) =>
+      (await json(await call(`/v1/webhooks/${endpoint.id}/stats`, auth))).attempts;
+    expect(await stats({ bearer: testKey })).toBe(1);
+    expect(await stats({ bearer: liveKey })).toBe(1);
+    expect(await stats({ cookie: admin.cookie })).toBe(2);
     // The per-event view of the same attempts (GET /v1/events/{id}) is 404 across modes.
     await expectError(await call(`/v1/events/${live.id}`, { bearer: testKey }), 404, "not_found");
     await expectError(await call(`/v1/events/${test.id}`, { bearer: liveKey }), 404, "not_found");
