@@ -124,6 +124,8 @@ const baseVars = {
   SIGNUPS_PER_HOUR_PER_IP: "1000000",
   // The bench sends far more than the contract's 6,000 requests/minute with one key.
   API_KEY_RATE_LIMIT_PER_MINUTE: "1000000000",
+  // BENCH_FANOUT_ENDPOINTS may exceed the default 100 endpoints of one account.
+  MAX_ENDPOINTS_PER_ACCOUNT: "100000",
   FAILED_RETRY_INTERVAL_MS: String(config.failedRetryIntervalMs),
   RETRY_BASE_MS: "200",
   WEBHOOK_TIMEOUT_MS: "10000",

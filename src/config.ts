@@ -22,6 +22,10 @@ export interface Config {
   sessionTtlSeconds: number;
   maxBodyBytes: number;
   maxSubaccountsPerAccount: number;
+  /** Webhook endpoints one account may have, both modes together (`422 limit_reached` beyond). */
+  maxEndpointsPerAccount: number;
+  /** Phone numbers one account may hold, both modes together (`422 limit_reached` beyond). */
+  maxPhoneNumbersPerAccount: number;
   /** A recorded call's completion waits this long for Twilio's RecordingStatusCallback. */
   recordingWaitMs: number;
   /** Failed log-ins allowed per client IP and per e-mail per minute before 429. */
@@ -73,6 +77,8 @@ export function readConfig(env: ConfigEnv): Config {
     sessionTtlSeconds: int(env.SESSION_TTL_SECONDS, 604_800, 60),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1_048_576, 1_024),
     maxSubaccountsPerAccount: int(env.MAX_SUBACCOUNTS_PER_ACCOUNT, 100, 0),
+    maxEndpointsPerAccount: int(env.MAX_ENDPOINTS_PER_ACCOUNT, 100, 0),
+    maxPhoneNumbersPerAccount: int(env.MAX_PHONE_NUMBERS_PER_ACCOUNT, 100, 0),
     recordingWaitMs: int(env.RECORDING_WAIT_MS, 30_000, 0),
     loginAttemptsPerMinute: int(env.LOGIN_ATTEMPTS_PER_MINUTE, 10, 1),
     signupsPerHourPerIp: int(env.SIGNUPS_PER_HOUR_PER_IP, 20, 1),

@@ -41,8 +41,36 @@ export async function configureEndpoint(
   return overlay(endpoint, stats);
 }
 
-/** The endpoint is gone: no event is matched to it from now on, and its object is emptied. */
-export async function forgetEndpoint(env: Env, endpoint: WebhookEndpoint, at: number) {
-  await accountObject(env, endpoint.accountId).removeEndpoint(endpoint.accountId, endpoint.id, at);
-  await endpointObject(env, endpoint.id).destroy();
+/**
+ * The endpoint is gone (its D1 row already deleted): its object is emptied and tombstoned, then
+ * the account object stops matching events to it. The object goes first because only it holds
+ * anything that matters: when it cannot be reached, `undo` runs and the error is thrown (the
+ * caller answers 503 with nothing changed). When only the account object cannot be reached the
+ * deletion stands: a fan-out to the tombstoned object is dropped (`enqueue` answers -1) and the
+ * account object's refresh from D1 removes the subscription.
+ */
+export async function forgetEndpoint(
+  env: Env,
+  endpoint: WebhookEndpoint,
+  at: number,
+  undo: () => Promise<void> = async () => undefined,
+) {
+  try {
+    await endpointObject(env, endpoint.id).destroy();
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  await accountObject(env, endpoint.accountId)
+    .removeEndpoint(endpoint.accountId, endpoint.id, at)
+    .catch((error: unknown) =>
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "subscription removal deferred to the refresh",
+          endpoint_id: endpoint.id,
+          error: String(error),
+        }),
+      ),
+    );
 }

@@ -28,6 +28,16 @@ export interface EndpointStats {
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
+/** The mode an envelope was published in; null for a payload that is not one (never expected). */
+function envelopeMode(payload: string): boolean | null {
+  try {
+    const mode = (JSON.parse(payload) as { livemode?: unknown }).livemode;
+    return typeof mode === "boolean" ? mode : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One object per webhook endpoint: its durable queue, its sliding delivery window, its attempt
  * log and its notice outbox. Every decision is `step()` in src/delivery/machine.ts; this class
@@ -139,13 +149,17 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   /** Success rate, latency and recent attempts over the last 24 h (pure: ../delivery/health). */
-  async health(): Promise<DeliveryHealth> {
+  async health(livemode?: boolean): Promise<DeliveryHealth> {
     const now = this.clock.now();
-    return deliveryHealth(attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS), now);
+    return deliveryHealth(
+      attemptsSince(this.ctx.storage.sql, now - HEALTH_WINDOW_MS, livemode),
+      now,
+    );
   }
 
-  async deliveries(limit: number, before?: string, eventId?: string) {
-    return this.#log.list(limit, before, eventId);
+  /** `livemode` undefined: both modes (sessions); a key passes its own mode. */
+  async deliveries(limit: number, before?: string, eventId?: string, livemode?: boolean) {
+    return this.#log.list(limit, before, eventId, livemode);
   }
 
   async eventStates(eventIds: string[]) {
@@ -297,6 +311,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
         error: result.error,
         responseExcerpt: result.response_body,
         outcome,
+        livemode: envelopeMode(row.payload),
       });
       this.#apply(input, now);
     });

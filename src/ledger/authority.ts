@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Scope } from "../auth/scopes";
 import { ApiError } from "../errors";
 import type { Environment } from "../keys/secret";
-import { authorityKeys } from "../storage/account/schema";
+import { authorityKeys, rateBuckets } from "../storage/account/schema";
 import type { LedgerDb } from "./db";
 
 /**
@@ -11,6 +11,13 @@ import type { LedgerDb } from "./db";
  * last use are decided here, on every authenticated request. Keys are few, so they are held in
  * memory and written through.
  */
+
+/**
+ * A bucket is written when it has drifted this fraction of the limit below what its stored row
+ * would refill to: a key used flat out costs ten small writes a minute, a key used below its
+ * limit none, and an object that restarts lets at most a tenth of a minute's limit through again.
+ */
+const PERSIST_FRACTION = 10;
 export interface AuthorityKey {
   keyId: string;
   hash: string;
@@ -33,11 +40,10 @@ interface Bucket {
 
 export class KeyAuthority {
   #keys = new Map<string, AuthorityKey>();
-  /**
-   * Rate-limit buckets live in memory: an evicted object starts every bucket full again, which
-   * can let one extra minute's worth through after a restart (documented in docs/deploy.md).
-   */
+  /** The live buckets; the truth while this instance lives. */
   #buckets = new Map<string, Bucket>();
+  /** What `rate_buckets` holds for each key: where a restarted object starts from. */
+  #stored = new Map<string, Bucket>();
   #unflushedLastUsed = new Map<string, number>();
 
   constructor(private readonly db: LedgerDb) {
@@ -50,6 +56,11 @@ export class KeyAuthority {
         expiresAt: row.expiresAt,
         revokedAt: row.revokedAt,
       });
+    }
+    for (const row of db.select().from(rateBuckets).all()) {
+      const bucket = { tokens: row.tokens, updatedAt: row.updatedAt };
+      this.#buckets.set(row.keyId, { ...bucket });
+      this.#stored.set(row.keyId, bucket);
     }
   }
 
@@ -82,7 +93,10 @@ export class KeyAuthority {
 
   remove(keyId: string): void {
     this.db.delete(authorityKeys).where(eq(authorityKeys.keyId, keyId)).run();
+    this.db.delete(rateBuckets).where(eq(rateBuckets.keyId, keyId)).run();
     this.#keys.delete(keyId);
+    this.#buckets.delete(keyId);
+    this.#stored.delete(keyId);
   }
 
   hasUnflushedUse(): boolean {
@@ -104,19 +118,40 @@ export class KeyAuthority {
   #take(keyId: string, now: number, limitPerMinute: number): number {
     const ratePerMs = limitPerMinute / 60_000;
     const bucket = this.#buckets.get(keyId) ?? { tokens: limitPerMinute, updatedAt: now };
-    bucket.tokens = Math.min(
-      limitPerMinute,
-      bucket.tokens + Math.max(0, now - bucket.updatedAt) * ratePerMs,
-    );
+    bucket.tokens = refilled(bucket, now, limitPerMinute, ratePerMs);
     bucket.updatedAt = now;
     this.#buckets.set(keyId, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
+      this.#persist(keyId, bucket, now, limitPerMinute, ratePerMs);
       return 0;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
   }
+
+  /**
+   * Writes the bucket when a restart from the stored row would be too generous. Both refill at
+   * the same rate and only the live one is spent, so the stored row refilled to `now` is always
+   * at or above the live bucket; the gap is what a restart would give away. The write is one
+   * local SQLite row inside the call that already checks the key: no extra round trip.
+   */
+  #persist(keyId: string, bucket: Bucket, now: number, limit: number, ratePerMs: number): void {
+    const stored = this.#stored.get(keyId);
+    const ceiling = stored ? refilled(stored, now, limit, ratePerMs) : limit;
+    if (ceiling - bucket.tokens < Math.max(1, Math.ceil(limit / PERSIST_FRACTION))) return;
+    const row = { keyId, tokens: bucket.tokens, updatedAt: now };
+    this.db
+      .insert(rateBuckets)
+      .values(row)
+      .onConflictDoUpdate({ target: rateBuckets.keyId, set: row })
+      .run();
+    this.#stored.set(keyId, { tokens: bucket.tokens, updatedAt: now });
+  }
 }
+
+/** What `bucket` holds at `now`, refilled at `ratePerMs` up to `limit`. */
+const refilled = (bucket: Bucket, now: number, limit: number, ratePerMs: number): number =>
+  Math.min(limit, bucket.tokens + Math.max(0, now - bucket.updatedAt) * ratePerMs);
 
 /** A refused verdict as the API's error. */
 export function authorizationError(verdict: Exclude<AuthorizeResult, { ok: true }>): ApiError {

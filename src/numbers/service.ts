@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { twilioSettings } from "../carrier/twilio";
 import { twilioOwnsNumber } from "../carrier/twilio-numbers";
+import { readConfig } from "../config";
 import { type Database, isUniqueViolation } from "../db/client";
 import { type PhoneNumber, phoneNumbers } from "../db/schema";
 import { accountObject } from "../durable/stubs";
@@ -25,7 +26,8 @@ const objectUnavailable = () =>
  * Gives `number` to the account in one mode. D1's unique index decides who owns a number (so
  * two accounts can never both hold it); the account object gets a mirror so sends check their
  * `from` without leaving it. A live number must exist in the Twilio account when Twilio is
- * configured. All or nothing: a failed mirror push removes the D1 row again.
+ * configured. At most MAX_PHONE_NUMBERS_PER_ACCOUNT, both modes together. All or nothing: a
+ * failed mirror push removes the D1 row again.
  */
 export async function addPhoneNumber(
   deps: { db: Database; env: Env; services: Services },
@@ -48,15 +50,38 @@ export async function addPhoneNumber(
     livemode,
     createdAt: deps.services.clock.now(),
   };
+  const limit = readConfig(deps.env).maxPhoneNumbersPerAccount;
+  let refused: { id: string }[];
   try {
-    await deps.db.insert(phoneNumbers).values(row);
+    // Insert and count in one D1 transaction (as webhook endpoints do): one too many leaves in
+    // the same batch, so concurrent claims cannot pass the limit together.
+    [, refused] = await deps.db.batch([
+      deps.db.insert(phoneNumbers).values(row),
+      deps.db
+        .delete(phoneNumbers)
+        .where(
+          and(
+            eq(phoneNumbers.id, row.id),
+            sql`(SELECT count(*) FROM ${phoneNumbers} WHERE ${phoneNumbers.accountId} = ${accountId}) > ${limit}`,
+          ),
+        )
+        .returning({ id: phoneNumbers.id }),
+    ]);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // Whose it is stays unsaid: another tenant's numbers are not this caller's business.
     throw new ApiError("number_taken", `${number} is already in use in this mode.`);
   }
+  if (refused.length > 0) {
+    throw new ApiError(
+      "limit_reached",
+      `An account may hold at most ${limit} phone numbers (MAX_PHONE_NUMBERS_PER_ACCOUNT); release one first.`,
+      { details: { limit } },
+    );
+  }
+  const object = accountObject(deps.env, accountId);
   try {
-    await accountObject(deps.env, accountId).addNumber(accountId, {
+    await object.addNumber(accountId, {
       id: row.id,
       livemode: row.livemode,
       number: row.number,
@@ -64,6 +89,9 @@ export async function addPhoneNumber(
     });
   } catch {
     await deps.db.delete(phoneNumbers).where(eq(phoneNumbers.id, row.id));
+    // The push may have landed before the answer was lost: the mirror must not keep a number
+    // D1 has just freed for another account.
+    await object.removeNumber(accountId, row.id).catch(() => undefined);
     throw objectUnavailable();
   }
   return row;

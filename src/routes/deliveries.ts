@@ -37,7 +37,7 @@ const deliveriesRoute = createRoute({
   tags,
   summary: "The endpoint's attempt log, newest first",
   description:
-    "Needs `webhooks:read`. One row per attempt: event, attempt number, status code, duration, error and the first KiB of the answer.",
+    "Needs `webhooks:read`. One row per attempt: event, attempt number, status code, duration, error and the first KiB of the answer. An API key sees only its own mode's attempts; the dashboard both.",
   middleware: [requireScope("webhooks:read")] as const,
   request: {
     params: idParam("we"),
@@ -99,11 +99,15 @@ export const deliveryRoutes = createRouter()
   .openapi(deliveriesRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { limit, cursor, event_id } = c.req.valid("query");
-    await getEndpoint(c.get("db"), principalOf(c).accountId, id);
+    const principal = principalOf(c);
+    await getEndpoint(c.get("db"), principal.accountId, id);
+    // An endpoint receives both modes' events; a key reads only its own mode's attempts.
+    const mode = principal.kind === "api_key" ? principal.livemode : undefined;
     const rows = await endpointObject(c.env, id).deliveries(
       Math.min(limit, MAX_PAGE_SIZE) + 1,
       cursor,
       event_id,
+      mode,
     );
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;

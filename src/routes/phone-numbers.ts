@@ -31,7 +31,7 @@ const createRoute_ = createRoute({
   tags,
   summary: "Give the account a phone number (admin)",
   description:
-    "Admins only, from a session. A number belongs to one account in one mode (`livemode`, default true); a second claim is `409 number_taken`. A live number must exist in the configured Twilio account (`422 number_not_in_carrier`); a test number may be any E.164 number. Sends and calls may only use the account's own numbers as `from`.",
+    "Admins only, from a session. A number belongs to one account in one mode (`livemode`, default true); a second claim is `409 number_taken`. A live number must exist in the configured Twilio account (`422 number_not_in_carrier`); a test number may be any E.164 number. Sends and calls may only use the account's own numbers as `from`. An account may hold at most `MAX_PHONE_NUMBERS_PER_ACCOUNT` numbers (default 100, both modes together): `422 limit_reached` with `details.limit` beyond.",
   security: [{ session: [] }],
   middleware: [requireAdmin] as const,
   request: jsonBody(

@@ -57,7 +57,7 @@ const statsRoute = createRoute({
   tags: ["Webhooks"],
   summary: "Delivery health of an endpoint over the last 24 hours",
   description:
-    "Success rate, latency and a timeline of recent attempts, computed from the endpoint's delivery log. Test sends (`POST /v1/webhooks/{id}/test`) are not part of it.",
+    "Success rate, latency and a timeline of recent attempts, computed from the endpoint's delivery log. Test sends (`POST /v1/webhooks/{id}/test`) are not part of it. An API key sees its own mode's deliveries only; the dashboard both.",
   middleware: [requireScope("webhooks:read")] as const,
   request: { params: idParam("we") },
   responses: {
@@ -69,8 +69,12 @@ const statsRoute = createRoute({
 export const webhookStatsRoutes = createRouter().openapi(statsRoute, async (c) => {
   const { id } = c.req.valid("param");
   // Ownership first: another account's endpoint is a 404 before its object is ever reached.
-  await getEndpoint(c.get("db"), principalOf(c).accountId, id);
-  const health = await endpointObject(c.env, id).health();
+  const principal = principalOf(c);
+  await getEndpoint(c.get("db"), principal.accountId, id);
+  // Like the attempt log: a key's figures are its own mode's deliveries; the dashboard's both.
+  const health = await endpointObject(c.env, id).health(
+    principal.kind === "api_key" ? principal.livemode : undefined,
+  );
   return c.json(
     {
       endpoint_id: id,

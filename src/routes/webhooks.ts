@@ -144,7 +144,7 @@ const createWebhookRoute = createRoute({
   tags,
   summary: "Add a webhook endpoint",
   description:
-    "Needs `webhooks:write`. The answer carries the signing `secret` (`whsec_…` unless you gave one). The URL must be public `https://`.",
+    "Needs `webhooks:write`. The answer carries the signing `secret` (`whsec_…` unless you gave one). The URL must be public `https://`. An account may have at most `MAX_ENDPOINTS_PER_ACCOUNT` endpoints (default 100, both modes together): `422 limit_reached` with `details.limit` beyond.",
   middleware: [write] as const,
   request: jsonBody(CreateBody),
   responses: {

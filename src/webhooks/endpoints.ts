@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { readConfig } from "../config";
 import type { Database } from "../db/client";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
@@ -79,12 +79,35 @@ export async function createEndpoint(
     createdAt: now,
     updatedAt: now,
   };
-  await db.insert(webhookEndpoints).values(endpoint);
+  const limit = readConfig(env).maxEndpointsPerAccount;
+  // Insert and count in one D1 transaction: the row leaves again in the same batch when it is one
+  // too many, so concurrent creates can never pass the limit together and a refusal writes nothing.
+  const [, refused] = await db.batch([
+    db.insert(webhookEndpoints).values(endpoint),
+    db
+      .delete(webhookEndpoints)
+      .where(
+        and(
+          eq(webhookEndpoints.id, endpoint.id),
+          sql`(SELECT count(*) FROM ${webhookEndpoints} WHERE ${webhookEndpoints.accountId} = ${accountId}) > ${limit}`,
+        ),
+      )
+      .returning({ id: webhookEndpoints.id }),
+  ]);
+  if (refused.length > 0) {
+    throw new ApiError(
+      "limit_reached",
+      `An account may have at most ${limit} webhook endpoints (MAX_ENDPOINTS_PER_ACCOUNT); delete one first.`,
+      { details: { limit } },
+    );
+  }
   try {
     return await configureEndpoint(env, endpoint);
   } catch (error) {
-    // All or nothing: an endpoint the account object never heard of would miss events.
+    // All or nothing: an endpoint the account object never heard of would miss events, and one
+    // only its own object heard of would deliver for a row that is gone.
     await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    await forgetEndpoint(env, endpoint, now).catch(() => undefined);
     throw error;
   }
 }
@@ -176,7 +199,31 @@ export async function updateEndpoint(
     .set(changes)
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId)))
     .returning();
-  return configureEndpoint(env, updated[0] ?? { ...current, ...changes });
+  return configureOrRevert(
+    { db, services, env },
+    current,
+    updated[0] ?? { ...current, ...changes },
+  );
+}
+
+/**
+ * Pushes a changed endpoint to its objects; when they cannot be reached the D1 row goes back to
+ * what it was (with a newer `updatedAt`, so an object that did take the change is overwritten by
+ * the next snapshot it sees) and the caller hears 503: a refused change is no change.
+ */
+async function configureOrRevert(
+  { db, services, env }: EndpointDeps,
+  current: WebhookEndpoint,
+  next: WebhookEndpoint,
+): Promise<WebhookEndpoint> {
+  try {
+    return await configureEndpoint(env, next);
+  } catch (error) {
+    const restored = { ...current, updatedAt: Math.max(services.clock.now(), next.updatedAt + 1) };
+    await db.update(webhookEndpoints).set(restored).where(eq(webhookEndpoints.id, current.id));
+    await configureEndpoint(env, restored).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function deleteEndpoint(
@@ -190,7 +237,11 @@ export async function deleteEndpoint(
     .returning();
   const endpoint = deleted[0];
   if (!endpoint) throw notFound("webhook endpoint");
-  await forgetEndpoint(env, endpoint, services.clock.now());
+  await forgetEndpoint(env, endpoint, services.clock.now(), async () => {
+    // Its object could not be emptied: nothing else changed, so the row comes back and a retried
+    // DELETE finds it.
+    await db.insert(webhookEndpoints).values(endpoint).onConflictDoNothing();
+  });
   return endpoint;
 }
 
@@ -210,7 +261,7 @@ export async function rotateEndpointSecret(
     updatedAt: now,
   };
   await db.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, id));
-  return configureEndpoint(env, { ...current, ...changes });
+  return configureOrRevert({ db, services, env }, current, { ...current, ...changes });
 }
 
 /** A key pair when asymmetric signing is on (the current one is kept), none when it is off. */

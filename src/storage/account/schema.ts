@@ -3,6 +3,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -30,6 +31,16 @@ export const authorityKeys = sqliteTable("authority_keys", {
   expiresAt: integer("expires_at"),
   /** A revocation time in the future is a rotation grace period. */
   revokedAt: integer("revoked_at"),
+});
+
+/**
+ * Each key's rate-limit token bucket as last written: the floor an evicted object restarts from.
+ * Written only when the bucket has drifted a tenth of the limit below it (src/ledger/authority.ts).
+ */
+export const rateBuckets = sqliteTable("rate_buckets", {
+  keyId: text("key_id").primaryKey(),
+  tokens: real("tokens").notNull(),
+  updatedAt: integer("updated_at").notNull(),
 });
 
 export const contacts = sqliteTable(
