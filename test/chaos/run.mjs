@@ -71,27 +71,54 @@ const pick = (list) => list[Math.floor(random() * list.length)];
 
 const log = (line) => console.log(`# ${line}`);
 
+/** Creates the account's two endpoints (strict order on `a`, a window of 4 on `b`). */
+async function addEndpoints(api, account, receivers, { headers = {}, includeSubaccounts = false }) {
+  for (const [n, receiver] of receivers.entries()) {
+    const endpointKey = `${account.name}-${receiver.name}`;
+    const { body: created } = await api.post(
+      "/v1/webhooks",
+      {
+        url: receiver.urlFor(endpointKey),
+        events: SUBSCRIBED_TYPES,
+        description: `chaos ${endpointKey}`,
+        max_in_flight: n === 0 ? 1 : 4,
+        ...(n === 0 && includeSubaccounts ? { include_subaccounts: true } : {}),
+      },
+      { expect: 201, headers },
+    );
+    account.endpoints.push(endpointKey);
+    account.endpointIds.push(created.id);
+  }
+}
+
+/**
+ * `preset.accounts` accounts with a test key and two endpoints each; the first also gets a
+ * sub-account (driven with the parent's key and Switchboard-Account) whose events reach its own
+ * endpoints and, forwarded up, the parent's `include_subaccounts` endpoint.
+ */
 async function setUpAccounts(baseUrl, receivers) {
   const accounts = [];
   for (let index = 0; index < preset.accounts; index++) {
-    const { api, key } = await newAccountWithTestKey(baseUrl, "chaos");
-    const account = { index, key, endpoints: [] };
-    for (const [n, receiver] of receivers.entries()) {
-      const endpointKey = `${index}-${receiver.name}`;
-      await api.post(
-        "/v1/webhooks",
-        {
-          url: receiver.urlFor(endpointKey),
-          events: SUBSCRIBED_TYPES,
-          description: `chaos ${endpointKey}`,
-          // One endpoint in strict order, one with a window: both paths get killed mid-flight.
-          max_in_flight: n === 0 ? 1 : 4,
-        },
-        { expect: 201 },
-      );
-      account.endpoints.push(endpointKey);
-    }
+    const { api, key, session } = await newAccountWithTestKey(baseUrl, "chaos");
+    const account = { name: String(index), key, headers: {}, endpoints: [], endpointIds: [] };
+    await addEndpoints(api, account, receivers, { includeSubaccounts: index === 0 });
     accounts.push(account);
+    if (index !== 0) continue;
+    const { body: child } = await session.post(
+      "/v1/accounts",
+      { name: "chaos sub" },
+      { expect: 201 },
+    );
+    const sub = {
+      name: "0s",
+      key,
+      headers: { "switchboard-account": child.id },
+      endpoints: [],
+      endpointIds: [],
+    };
+    await addEndpoints(api, sub, receivers, { headers: sub.headers });
+    sub.endpoints.push(account.endpoints[0]);
+    accounts.push(sub);
   }
   return accounts;
 }
@@ -123,7 +150,7 @@ async function sabotageRun(kind, { baseUrl, accounts, ledger, receivers }) {
     const api = new ApiClient(baseUrl, { key: account.key });
     await api.post("/v1/messages", op.body, {
       expect: 202,
-      headers: { "idempotency-key": `${op.key}-again` },
+      headers: { ...account.headers, "idempotency-key": `${op.key}-again` },
     });
     log(`sabotage: stored ${op.key} a second time`);
     return;
@@ -224,7 +251,7 @@ async function main() {
     const settleStarted = Date.now();
     const settleBy = settleStarted + SETTLE_MS;
     let result = await verify({ baseUrl, accounts, ledger, receivers });
-    while ((result.lost > 0 || result.split > 0) && Date.now() < settleBy) {
+    while ((result.lost > 0 || result.stuck > 0) && Date.now() < settleBy) {
       await sleep(2_000);
       if (wrangler.exited) {
         stats.unplanned++;
@@ -240,7 +267,8 @@ async function main() {
     log(
       `${stats.kills} kills (${stats.duringBurst} during bursts, ${stats.unplanned} unplanned ` +
         `exits), restarts ${Math.min(...stats.restartMs)}-${Math.max(...stats.restartMs)} ms; ` +
-        `${result.existing} changes exist; ${webhooks} webhook requests received; ` +
+        `${result.existing} changes exist (${result.perAccount.join(" ")}); ` +
+        `${webhooks} webhook requests received; ${result.stuck} stuck; ` +
         `settled in ${Date.now() - settleStarted} ms`,
     );
     console.log(
@@ -254,6 +282,7 @@ async function main() {
     ok =
       result.lost === 0 &&
       result.split === 0 &&
+      result.stuck === 0 &&
       ledger.problems.length === 0 &&
       pending.length === 0 &&
       result.acknowledged > 0 &&

@@ -54,6 +54,7 @@ async function attempt(baseUrl, op) {
       method: "POST",
       headers: {
         authorization: `Bearer ${op.account.key}`,
+        ...op.account.headers,
         "content-type": "application/json",
         "idempotency-key": op.key,
       },

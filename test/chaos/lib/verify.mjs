@@ -2,6 +2,8 @@
 // change exists, every existing change has its events, every event reached every subscribed
 // endpoint at least once (same webhook-id: at-least-once), and nothing exists under two ids.
 const PAGE_TIMEOUT_MS = 15_000;
+/** Events per account whose per-endpoint delivery status is read back (GET /v1/events/{id}). */
+const STATUS_SAMPLE = 30;
 
 /** The event types each change must end up with (test keys: simulated carrier, delivered). */
 export const EXPECTED_TYPES = {
@@ -10,9 +12,10 @@ export const EXPECTED_TYPES = {
 };
 export const SUBSCRIBED_TYPES = [...new Set(Object.values(EXPECTED_TYPES).flat())];
 
-async function getJson(baseUrl, key, path) {
+/** `account`: `{ key, headers }`; a sub-account is its parent's key plus Switchboard-Account. */
+async function getJson(baseUrl, account, path) {
   const response = await fetch(`${baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${key}` },
+    headers: { authorization: `Bearer ${account.key}`, ...account.headers },
     signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
   });
   const text = await response.text();
@@ -22,13 +25,13 @@ async function getJson(baseUrl, key, path) {
   return { status: response.status, body: response.ok ? JSON.parse(text) : null };
 }
 
-async function listAll(baseUrl, key, path) {
+async function listAll(baseUrl, account, path) {
   const items = [];
   let cursor = null;
   for (let page = 0; page < 10_000; page++) {
     const sep = path.includes("?") ? "&" : "?";
     const query = `${path}${sep}limit=100${cursor ? `&cursor=${cursor}` : ""}`;
-    const { body } = await getJson(baseUrl, key, query);
+    const { body } = await getJson(baseUrl, account, query);
     items.push(...body.data);
     if (!body.has_more) return items;
     cursor = body.next_cursor;
@@ -39,9 +42,9 @@ async function listAll(baseUrl, key, path) {
 /** Everything the API holds for one account's test mode. */
 export async function snapshotAccount(baseUrl, account) {
   const [messages, contacts, events] = await Promise.all([
-    listAll(baseUrl, account.key, "/v1/messages"),
-    listAll(baseUrl, account.key, "/v1/contacts"),
-    listAll(baseUrl, account.key, "/v1/events"),
+    listAll(baseUrl, account, "/v1/messages"),
+    listAll(baseUrl, account, "/v1/contacts"),
+    listAll(baseUrl, account, "/v1/events"),
   ]);
   return { messages, contacts, events };
 }
@@ -59,7 +62,16 @@ const pushTo = (map, key, value) => {
  * receiver. `missing` lists what is lost or split, for the failure message.
  */
 export async function verify({ baseUrl, accounts, ledger, receivers }) {
-  const result = { acknowledged: 0, delivered: 0, lost: 0, split: 0, missing: [], existing: 0 };
+  const result = {
+    acknowledged: 0,
+    delivered: 0,
+    lost: 0,
+    split: 0,
+    stuck: 0,
+    missing: [],
+    existing: 0,
+    perAccount: [],
+  };
   const received = receivers.flatMap((receiver) => receiver.requests);
   const deliveredPairs = new Set(
     received.filter((r) => r.delivered).map((r) => `${r.endpoint} ${r.webhookId}`),
@@ -73,6 +85,7 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
     const { messages, contacts, events } = await snapshotAccount(baseUrl, account);
     const existing = new Map([...messages, ...contacts].map((item) => [item.id, item]));
     result.existing += existing.size;
+    result.perAccount.push(`${account.name}=${existing.size}`);
 
     // Every acknowledged change exists, under the one id its key was answered with.
     for (const op of ledger.ops.values()) {
@@ -82,7 +95,7 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
       for (const id of op.ids) {
         if (existing.has(id)) continue;
         const path = op.kind === "message" ? `/v1/messages/${id}` : `/v1/contacts/${id}`;
-        if ((await getJson(baseUrl, account.key, path)).status === 404) {
+        if ((await getJson(baseUrl, account, path)).status === 404) {
           note("lost", `${op.key} was acknowledged as ${id}, which does not exist`);
         }
       }
@@ -122,6 +135,10 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
           note("lost", `${event.id} (${event.type} ${event.data?.id}) never reached ${endpoint}`);
       }
     }
+
+    // The product's own bookkeeping agrees: nothing pending, and a sample of events reads as
+    // delivered at every endpoint. Only checked once nothing is lost, as it lags deliveries.
+    if (result.lost === 0) await checkBookkeeping(baseUrl, account, events, note);
   }
 
   // At the receivers too, one (change, type) arrives under one webhook-id, and that id is the
@@ -139,4 +156,24 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
     if (ids.size > 1) note("split", `${key} arrived as ${[...ids].join(", ")}`);
   }
   return result;
+}
+
+/** `stuck`: an endpoint still counting pending events, or an event not `delivered` somewhere. */
+async function checkBookkeeping(baseUrl, account, events, note) {
+  for (const id of account.endpointIds) {
+    const { body } = await getJson(baseUrl, account, `/v1/webhooks/${id}`);
+    if (body?.pending_count !== 0 || body?.status !== "active") {
+      note("stuck", `endpoint ${id} is ${body?.status} with ${body?.pending_count} pending`);
+    }
+  }
+  const sample = events.filter((e) => SUBSCRIBED_TYPES.includes(e.type));
+  const step = Math.max(1, Math.floor(sample.length / STATUS_SAMPLE));
+  for (let i = 0; i < sample.length; i += step) {
+    const { body } = await getJson(baseUrl, account, `/v1/events/${sample[i].id}`);
+    for (const delivery of body?.deliveries ?? []) {
+      if (delivery.state !== "delivered") {
+        note("stuck", `${sample[i].id} is ${delivery.state} at ${delivery.endpoint_id}`);
+      }
+    }
+  }
 }
