@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Crash-restart test (issue 13, SPEC §6 "nothing lost, one id for life"): `wrangler dev` on a
-// persisted state directory with compressed timings, several API clients sending messages and
-// contacts with Idempotency-Keys, webhook receivers that fail and recover, and a SIGKILL of the
-// whole runtime (wrangler, workerd) at random moments — some during bursts — followed by a restart
-// on the same state. Afterwards every acknowledged change must exist, every existing change must
-// have its events, every event must have reached every endpoint, and nothing may exist under two
-// ids. Prints `chaos: rounds R, acknowledged A / delivered D / lost L / split ids S` and TAP-style
-// `# pass` / `# fail` totals; exits non-zero on any loss, split or missing piece.
+// persisted state directory with compressed timings, several API clients sending messages,
+// contacts and calls with Idempotency-Keys, webhook receivers that fail and recover, and a SIGKILL
+// of the whole runtime (wrangler, workerd) at random moments (some during bursts) followed by a
+// restart on the same state. Afterwards every acknowledged change must exist, every existing
+// change must have its events, every event must have reached every endpoint, and nothing may
+// exist under two ids. Prints `chaos: rounds R, acknowledged A / delivered D / lost L / split ids
+// S` and TAP-style `# pass` / `# fail` totals; exits non-zero on any loss, split or missing piece.
 //
 //   node test/chaos/run.mjs [--short] [--rounds N] [--seed S] [--keep] [--sabotage lose|split]
 // CHAOS_ROUNDS and CHAOS_SEED do the same as the flags. `--sabotage` proves the verdict can fail:

@@ -1,14 +1,15 @@
 // API clients for the crash-restart test: each loop sends one change at a time (a message, or a
-// contact now and then) with an Idempotency-Key, and like a real client retries the same request
-// with the same key after a network error, a 5xx or a 429 — through a kill and the restart — until
-// it gets an answer. Only a 2xx is an acknowledgement; a later 2xx for the same key must carry the
-// same id.
+// contact or a call now and then) with an Idempotency-Key, and like a real client retries the
+// same request with the same key after a network error, a 5xx or a 429 (through a kill and the
+// restart) until it gets an answer. Only a 2xx is an acknowledgement; a later 2xx for the same
+// key must carry the same id.
 import { sleep } from "../../e2e/lib/wrangler.mjs";
 
 const ATTEMPT_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 150;
 const RETRY_MAX_MS = 1_000;
-const CONTACT_SHARE = 0.2;
+const CONTACT_SHARE = 0.15;
+const CALL_SHARE = 0.1;
 
 /**
  * The shared record of every change the clients tried. `ops` maps an Idempotency-Key to
@@ -30,7 +31,11 @@ const nextPhone = (runTag) => `+1${runTag}${String(phoneCounter++).padStart(7, "
 
 function newOp(clientId, seq, account, random, runTag) {
   const key = `chaos-${runTag}-${clientId}-${seq}`;
-  if (random() < CONTACT_SHARE) {
+  const draw = random();
+  if (draw < CALL_SHARE) {
+    return { key, kind: "call", account, path: "/v1/calls", body: { to: "+15555550124" } };
+  }
+  if (draw < CALL_SHARE + CONTACT_SHARE) {
     return {
       key,
       kind: "contact",

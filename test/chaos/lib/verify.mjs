@@ -9,7 +9,9 @@ const STATUS_SAMPLE = 30;
 export const EXPECTED_TYPES = {
   message: ["message.sent", "message.delivered"],
   contact: ["contact.created"],
+  call: ["phone_call.completed"],
 };
+const RESOURCE_PATH = { message: "/v1/messages", contact: "/v1/contacts", call: "/v1/calls" };
 export const SUBSCRIBED_TYPES = [...new Set(Object.values(EXPECTED_TYPES).flat())];
 
 /** `account`: `{ key, headers }`; a sub-account is its parent's key plus Switchboard-Account. */
@@ -41,12 +43,13 @@ async function listAll(baseUrl, account, path) {
 
 /** Everything the API holds for one account's test mode. */
 export async function snapshotAccount(baseUrl, account) {
-  const [messages, contacts, events] = await Promise.all([
-    listAll(baseUrl, account, "/v1/messages"),
-    listAll(baseUrl, account, "/v1/contacts"),
+  const [messages, contacts, calls, events] = await Promise.all([
+    listAll(baseUrl, account, RESOURCE_PATH.message),
+    listAll(baseUrl, account, RESOURCE_PATH.contact),
+    listAll(baseUrl, account, RESOURCE_PATH.call),
     listAll(baseUrl, account, "/v1/events"),
   ]);
-  return { messages, contacts, events };
+  return { messages, contacts, calls, events };
 }
 
 const pushTo = (map, key, value) => {
@@ -82,8 +85,8 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
   };
 
   for (const account of accounts) {
-    const { messages, contacts, events } = await snapshotAccount(baseUrl, account);
-    const existing = new Map([...messages, ...contacts].map((item) => [item.id, item]));
+    const { messages, contacts, calls, events } = await snapshotAccount(baseUrl, account);
+    const existing = new Map([...messages, ...contacts, ...calls].map((item) => [item.id, item]));
     result.existing += existing.size;
     result.perAccount.push(`${account.name}=${existing.size}`);
 
@@ -94,7 +97,7 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
       if (op.ids.size !== 1) note("split", `${op.key} answered ids ${[...op.ids].join(", ")}`);
       for (const id of op.ids) {
         if (existing.has(id)) continue;
-        const path = op.kind === "message" ? `/v1/messages/${id}` : `/v1/contacts/${id}`;
+        const path = `${RESOURCE_PATH[op.kind]}/${id}`;
         if ((await getJson(baseUrl, account, path)).status === 404) {
           note("lost", `${op.key} was acknowledged as ${id}, which does not exist`);
         }
@@ -108,6 +111,11 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
     for (const [key, ids] of byKey) {
       if (ids.length > 1) note("split", `key ${key} is stored as ${ids.join(", ")}`);
     }
+    // A call carries no field for the key, so count: no more calls than keys tried.
+    const callKeys = [...ledger.ops.values()].filter(
+      (op) => op.account === account && op.kind === "call",
+    ).length;
+    if (calls.length > callKeys) note("split", `${calls.length} calls from ${callKeys} keys`);
 
     // Every existing change has each of its events exactly once.
     const eventsOf = new Map();
@@ -125,6 +133,7 @@ export async function verify({ baseUrl, accounts, ledger, receivers }) {
     };
     for (const m of messages) expect(m.id, EXPECTED_TYPES.message);
     for (const c of contacts) expect(c.id, EXPECTED_TYPES.contact);
+    for (const c of calls) expect(c.id, EXPECTED_TYPES.call);
 
     // Every event reached every endpoint of its account at least once.
     for (const event of events) {
