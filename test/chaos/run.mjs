@@ -8,7 +8,8 @@
 // exist under two ids. Prints `chaos: rounds R, acknowledged A / delivered D / lost L / split ids
 // S` and TAP-style `# pass` / `# fail` totals; exits non-zero on any loss, split or missing piece.
 //
-//   node test/chaos/run.mjs [--short] [--rounds N] [--seed S] [--keep] [--sabotage lose|split]
+//   node test/chaos/run.mjs [--short] [--rounds N] [--clients N] [--seed S] [--keep]
+//                           [--sabotage lose|split]
 // CHAOS_ROUNDS and CHAOS_SEED do the same as the flags. `--sabotage` proves the verdict can fail:
 // `lose` forgets one delivered webhook at the receiver, `split` stores one key's change twice
 // (a second message with the same custom_id under another Idempotency-Key); either must exit 1.
@@ -35,6 +36,7 @@ const preset = short
   : { rounds: 8, accounts: 3, clients: 6, burstMs: [5_000, 12_000], quietMs: [300, 3_000] };
 const rounds = Number(option("--rounds") ?? process.env.CHAOS_ROUNDS ?? preset.rounds);
 const seed = Number(option("--seed") ?? process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+const clientCount = Number(option("--clients") ?? preset.clients);
 const keep = flag("--keep");
 const sabotage = option("--sabotage") ?? null;
 const WEBHOOK_TIMEOUT_MS = 1_500;
@@ -123,6 +125,14 @@ async function setUpAccounts(baseUrl, receivers) {
   return accounts;
 }
 
+/** Tallies the worker's error-level log lines (JSON `level: "error"`) by message, for the report. */
+function collectErrors(instance, stats) {
+  for (const line of instance.log(100_000).split("\n")) {
+    const match = /\{"level":"error","msg":"([^"]*)"/.exec(line);
+    if (match) stats.errors.set(match[1], (stats.errors.get(match[1]) ?? 0) + 1);
+  }
+}
+
 /** Breaks one guarantee on purpose (see the header), after the rounds and before the verdict. */
 async function sabotageRun(kind, { baseUrl, accounts, ledger, receivers }) {
   const account = accounts[0];
@@ -168,10 +178,15 @@ async function main() {
   const start = () => startWrangler({ label: "chaos", workDir, port, vars: VARS });
   let wrangler = null;
   let ok = false;
-  const stats = { kills: 0, duringBurst: 0, unplanned: 0, restartMs: [] };
+  const stats = { kills: 0, duringBurst: 0, unplanned: 0, restartMs: [], errors: new Map() };
   try {
-    log(`seed ${seed}, ${rounds} rounds, ${preset.clients} clients, state in ${workDir}`);
+    log(`seed ${seed}, ${rounds} rounds, ${clientCount} clients, state in ${workDir}`);
     wrangler = await start();
+    // Registered after wrangler.mjs's own exit handler, which SIGKILLs the groups first: a
+    // watchdog exit or Ctrl-C leaves no state directory behind either.
+    process.on("exit", () => {
+      if (!keep) rmSync(workDir, { recursive: true, force: true });
+    });
     const baseUrl = wrangler.baseUrl;
     const accounts = await setUpAccounts(baseUrl, receivers);
     const ledger = createLedger();
@@ -179,7 +194,7 @@ async function main() {
     const clients = startClients({
       baseUrl,
       accounts,
-      count: preset.clients,
+      count: clientCount,
       ledger,
       control,
       runTag: String(200 + (seed % 800)),
@@ -200,6 +215,7 @@ async function main() {
       stats.restartMs.push(Date.now() - began);
     };
     const crash = async (duringBurst) => {
+      collectErrors(wrangler, stats);
       await wrangler.kill();
       stats.kills++;
       if (duringBurst) stats.duringBurst++;
@@ -275,6 +291,8 @@ async function main() {
       `chaos: rounds ${rounds}, acknowledged ${result.acknowledged} / delivered ${result.delivered} ` +
         `/ lost ${result.lost} / split ids ${result.split}`,
     );
+    collectErrors(wrangler, stats);
+    for (const [msg, n] of stats.errors) log(`worker logged ${n}x: ${msg}`);
     for (const line of result.missing) log(line);
     for (const line of ledger.problems.slice(0, 20)) log(`rejected: ${line}`);
     for (const op of pending.slice(0, 20))
