@@ -102,7 +102,14 @@ async function setUpAccounts(baseUrl, receivers) {
   const accounts = [];
   for (let index = 0; index < preset.accounts; index++) {
     const { api, key, session } = await newAccountWithTestKey(baseUrl, "chaos");
-    const account = { name: String(index), key, headers: {}, endpoints: [], endpointIds: [] };
+    const account = {
+      name: String(index),
+      key,
+      headers: {},
+      endpoints: [],
+      endpointIds: [],
+      since: new Map(),
+    };
     await addEndpoints(api, account, receivers, { includeSubaccounts: index === 0 });
     accounts.push(account);
     if (index !== 0) continue;
@@ -117,12 +124,46 @@ async function setUpAccounts(baseUrl, receivers) {
       headers: { "switchboard-account": child.id },
       endpoints: [],
       endpointIds: [],
+      since: new Map(),
     };
     await addEndpoints(api, sub, receivers, { headers: sub.headers });
     sub.endpoints.push(account.endpoints[0]);
     accounts.push(sub);
   }
   return accounts;
+}
+
+/**
+ * Creates one more endpoint while the kills go on, retrying like a client (each try its own URL:
+ * POST /v1/webhooks has no Idempotency-Key, so a cut-off try may have created one). From its 201
+ * on it must receive every new event of the account: the subscription reached the account object
+ * before the answer, or the object's refresh from D1 after a restart heals it.
+ */
+async function addLateEndpoint(baseUrl, account, receiver, round, control) {
+  for (let attempt = 0; Date.now() < control.deadline; attempt++) {
+    const endpointKey = `${account.name}-${receiver.name}-r${round}-t${attempt}`;
+    try {
+      const response = await fetch(`${baseUrl}/v1/webhooks`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${account.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ url: receiver.urlFor(endpointKey), events: SUBSCRIBED_TYPES }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.json().catch(() => null);
+      if (response.status === 201) {
+        account.since.set(endpointKey, Date.now());
+        account.endpoints.push(endpointKey);
+        account.endpointIds.push(body.id);
+        return;
+      }
+      if (response.status < 500 && response.status !== 429) {
+        throw new Error(`POST /v1/webhooks answered ${response.status}: ${JSON.stringify(body)}`);
+      }
+    } catch (error) {
+      if (String(error.message).startsWith("POST /v1/webhooks")) throw error;
+    }
+    await sleep(300);
+  }
 }
 
 /** Tallies the worker's error-level log lines (JSON `level: "error"`) by message, for the report. */
@@ -223,6 +264,7 @@ async function main() {
       await restart();
     };
 
+    const lateEndpoints = [];
     for (let round = 1; round <= rounds; round++) {
       if (wrangler.exited) {
         // wrangler dev can die on its own under load; that is one more crash to recover from.
@@ -234,6 +276,12 @@ async function main() {
       const duringBurst = round % 2 === 1 || random() < 0.3;
       const burst = between(preset.burstMs);
       control.sending = true;
+      const late = accounts.find((a) => a.name === "1") ?? accounts[0];
+      lateEndpoints.push(
+        sleep(Math.floor(random() * burst))
+          .then(() => addLateEndpoint(baseUrl, late, pick(receivers), round, control))
+          .catch((error) => ledger.problems.push(`late endpoint: ${error.message}`)),
+      );
       if (duringBurst) {
         const at = Math.floor(burst * (0.3 + 0.6 * random()));
         await sleep(at);
@@ -258,6 +306,7 @@ async function main() {
     control.stop = true;
     control.deadline = Date.now() + CLIENT_FINISH_MS;
     await clients;
+    await Promise.all(lateEndpoints);
     if (wrangler.exited) {
       stats.unplanned++;
       await restart();
@@ -280,6 +329,8 @@ async function main() {
     const answers = [...ledger.answers].map(([k, v]) => `${k}: ${v}`).join(", ");
     const webhooks = receivers.reduce((n, r) => n + r.requests.length, 0);
     log(`answers over all attempts: ${answers}`);
+    const late = accounts.flatMap((a) => [...a.since.keys()]);
+    log(`endpoints created during the kills: ${late.join(", ")}`);
     log(
       `${stats.kills} kills (${stats.duringBurst} during bursts, ${stats.unplanned} unplanned ` +
         `exits), restarts ${Math.min(...stats.restartMs)}-${Math.max(...stats.restartMs)} ms; ` +
