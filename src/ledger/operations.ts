@@ -18,6 +18,7 @@ import type { CarrierName } from "./messages";
 import { getMessage, listMessages, queueMessage, receiveInbound } from "./messages";
 import { senderFor } from "./numbers";
 import { findEvent, listEvents } from "./outbox";
+import { isUpstream } from "./subscriptions";
 
 /** How an operation answered: the HTTP status and the JSON body the route sends as it is. */
 export interface OpResult {
@@ -236,7 +237,10 @@ export const OPERATIONS = {
     run: (env: OpEnv, input: { id: string }): OpResult => {
       const event = findEvent(env.db, input.id);
       if (!event || (!env.bothModes && event.livemode !== env.livemode)) throw notFound("event");
-      return { status: 200, body: { ...envelopeOf(event), endpoint_ids: event.endpointIds } };
+      // The parent account is a subscriber of the outbox (forwarding), not an endpoint with a
+      // delivery state: only real endpoints are reported.
+      const endpointIds = event.endpointIds.filter((id) => !isUpstream(id));
+      return { status: 200, body: { ...envelopeOf(event), endpoint_ids: endpointIds } };
     },
   },
 } satisfies Record<

@@ -89,6 +89,33 @@ describe("events flow up to include_subaccounts endpoints", () => {
   });
 });
 
+describe("a sub-account's event reports its own endpoints only", () => {
+  it("GET /v1/events/{id} lists no internal forwarding hop among its deliveries", async () => {
+    const org = await signup();
+    const child = await subAccount(org);
+    const hook = await newReceiver();
+    const acting = { cookie: org.cookie, headers: { "switchboard-account": child.id } };
+    const own = await json(
+      await call("/v1/webhooks", {
+        ...acting,
+        body: { url: hook.url, events: ["message.delivered"] },
+      }),
+    );
+    const event = await publishEvent(child.id, "message.delivered");
+    await settleUp(child.id, org.accountId);
+    await drainEndpoint(own.id);
+
+    const response = await call(`/v1/events/${event.id}`, acting);
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    // The parent is a subscriber inside the ledger, not an endpoint: it used to show up here as
+    // `up:acct_…` in state "unknown", read from a stray endpoint object of that name.
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({ endpoint_id: own.id, state: "delivered", attempts: 1 }),
+    ]);
+  });
+});
+
 /** Seed 003's sample call body, byte for byte but for the receiver's URL. */
 const seedBody = (url: string) => `{
 "@type": "Integration",

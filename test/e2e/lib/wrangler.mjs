@@ -7,8 +7,20 @@
 // the temporary directory and `wrangler dev --no-bundle` serves that bundle with a copy of
 // wrangler.toml. Editing src/ while a run is in progress then cannot rebuild and restart the worker
 // mid-request (wrangler dev has no switch to stop watching). `snapshot: false` serves src/ directly.
+//
+// The crash-restart test (test/chaos) passes its own `workDir`: state, bundle and config live
+// there and survive `stop()` and `kill()`, so a second startWrangler on the same `workDir` reuses
+// the snapshot and the migrated state instead of rebuilding (a restart of the same deployment).
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -123,20 +135,32 @@ function installSignalHandlers() {
 
 /**
  * Starts `wrangler dev` with the given `--var` overrides ({NAME: value}). Returns
- * `{ baseUrl, port, stateDir, log(), stop() }`. `stop()` is idempotent and never throws.
+ * `{ baseUrl, port, stateDir, log(), stop(), kill() }`. `stop()` is idempotent and never throws.
+ *
+ * `workDir` (optional): a directory kept across runs instead of a throw-away one; the first start
+ * bundles and migrates into it, later starts reuse both. `port` (optional) fixes the HTTP port,
+ * so clients keep one URL across restarts. `kill()` SIGKILLs the whole process group (a crash:
+ * no graceful shutdown) and waits for it to be gone; it never deletes a `workDir`.
  */
 export async function startWrangler({
   vars = {},
   label = "e2e",
   host = "127.0.0.1",
   snapshot = true,
+  workDir = null,
+  port: fixedPort = null,
   logLevel = process.env.SWITCHBOARD_WRANGLER_LOG_LEVEL ?? "warn",
   // Internal (see startStandaloneWorker): serve this self-contained config instead of the app.
   standaloneConfig = null,
 } = {}) {
   installSignalHandlers();
-  const tempDir = mkdtempSync(join(tmpdir(), `switchboard-${label}-`));
+  const keepDir = workDir !== null;
+  if (keepDir) mkdirSync(workDir, { recursive: true });
+  const tempDir = keepDir ? workDir : mkdtempSync(join(tmpdir(), `switchboard-${label}-`));
   const stateDir = join(tempDir, "state");
+  const removeDir = () => {
+    if (!keepDir) rmSync(tempDir, { recursive: true, force: true });
+  };
   let child = null;
   let exited = false;
   let log = "";
@@ -161,7 +185,17 @@ export async function startWrangler({
           // already gone
         }
       }
-      rmSync(tempDir, { recursive: true, force: true });
+      removeDir();
+    },
+    async kill() {
+      running.delete(instance);
+      if (!child) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      for (let i = 0; i < 100 && !exited; i++) await sleep(50);
     },
     async stop() {
       running.delete(instance);
@@ -178,35 +212,43 @@ export async function startWrangler({
           // already gone
         }
       }
-      rmSync(tempDir, { recursive: true, force: true });
+      removeDir();
     },
   };
   running.add(instance);
 
   try {
+    const snapshotConfig = join(tempDir, "wrangler.toml");
     const configArgs = standaloneConfig
       ? ["--config", standaloneConfig]
       : snapshot
-        ? ["--config", await snapshotWorker(tempDir)]
+        ? [
+            "--config",
+            keepDir && existsSync(snapshotConfig) ? snapshotConfig : await snapshotWorker(tempDir),
+          ]
         : [];
-    const migrate = standaloneConfig
-      ? { code: 0 }
-      : await runNode([
-          wranglerBin,
-          "d1",
-          "migrations",
-          "apply",
-          "DB",
-          "--local",
-          "--persist-to",
-          stateDir,
-          ...configArgs,
-        ]);
+    // A kept work directory is migrated once; the marker is written only after success.
+    const migratedMarker = join(tempDir, "migrated");
+    const migrate =
+      standaloneConfig || (keepDir && existsSync(migratedMarker))
+        ? { code: 0 }
+        : await runNode([
+            wranglerBin,
+            "d1",
+            "migrations",
+            "apply",
+            "DB",
+            "--local",
+            "--persist-to",
+            stateDir,
+            ...configArgs,
+          ]);
     if (migrate.code !== 0) {
       append(migrate.output);
       throw new Error("applying D1 migrations failed");
     }
-    const port = await freePort();
+    if (keepDir) writeFileSync(migratedMarker, new Date().toISOString());
+    const port = fixedPort ?? (await freePort());
     const inspectorPort = await freePort();
     const allVars = standaloneConfig
       ? vars
