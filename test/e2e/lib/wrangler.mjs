@@ -123,7 +123,7 @@ function installSignalHandlers() {
 
 /**
  * Starts `wrangler dev` with the given `--var` overrides ({NAME: value}). Returns
- * `{ baseUrl, port, stateDir, log(), stop() }`. `stop()` is idempotent and never throws.
+ * `{ baseUrl, port, stateDir, pid, exited, log(), stop() }`. `stop()` is idempotent and never throws.
  */
 export async function startWrangler({
   vars = {},
@@ -152,6 +152,10 @@ export async function startWrangler({
     log: (lines = 40) => log.split("\n").slice(-lines).join("\n"),
     get exited() {
       return exited;
+    },
+    /** The wrangler process's pid, also its process group's id (workerd runs in that group). */
+    get pid() {
+      return child?.pid ?? null;
     },
     killNow() {
       if (child && !exited) {
