@@ -1,27 +1,45 @@
-// Memory of the worker under load: workerd's resident set (bench/footprint.mjs reads /proc),
-// sampled on a timer, and a verdict on whether it grows with time rather than with GC noise.
+// Memory of the worker under load, sampled on a timer: the resident set of wrangler dev's workerd
+// processes (bench/footprint.mjs reads /proc) and the worker isolate's JS heap (./heap.mjs), and
+// a verdict on whether the heap grows with time rather than with GC noise.
 import { workerdRssMiB } from "../../bench/footprint.mjs";
 
 /**
- * Samples the RSS of the workerd processes in `processGroup` (one wrangler dev's own) every
- * `intervalMs`. `samples` is `{ t, mib }[]` with `t` in seconds since `origin` (performance.now()).
+ * Samples every `intervalMs`: `{ t, rss_mib, heap_mib }` with `t` in seconds since `origin`
+ * (performance.now()), `rss_mib` the workerd processes in `processGroup` (one wrangler dev's own)
+ * and `heap_mib` from `heap` (connectHeap; null when a read fails).
  */
-export function startMemorySampler({ processGroup, intervalMs, origin }) {
+export function startMemorySampler({ processGroup, heap, intervalMs, origin }) {
   const samples = [];
-  const take = () => {
-    samples.push({
-      t: (performance.now() - origin) / 1000,
-      mib: workerdRssMiB({ processGroup }),
-    });
+  let heapErrors = 0;
+  const take = async () => {
+    const t = (performance.now() - origin) / 1000;
+    const rss = workerdRssMiB({ processGroup });
+    let heapMiB = null;
+    try {
+      heapMiB = await heap.heapMiB();
+    } catch {
+      heapErrors += 1;
+    }
+    samples.push({ t, rss_mib: rss, heap_mib: heapMiB });
   };
-  take();
-  const timer = setInterval(take, intervalMs);
+  let last = take();
+  const timer = setInterval(() => {
+    last = last.then(take);
+  }, intervalMs);
   return {
     samples,
-    take,
-    stop() {
+    get heapErrors() {
+      return heapErrors;
+    },
+    /** One more sample now (after the previous one). */
+    take: () => {
+      last = last.then(take);
+      return last;
+    },
+    async stop() {
       clearInterval(timer);
-      take();
+      last = last.then(take);
+      await last;
       return samples;
     },
   };
@@ -33,50 +51,55 @@ const median = (values) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+const minimum = (values) => (values.length === 0 ? null : Math.min(...values));
 
-/** Least-squares slope of `mib` over `t`, in MiB per minute (null with fewer than 3 points). */
-export function slopePerMinute(points) {
+/** Least-squares slope of `key` over `t`, in MiB per minute (null with fewer than 3 points). */
+export function slopePerMinute(points, key) {
   if (points.length < 3) return null;
   const n = points.length;
   const meanT = points.reduce((sum, p) => sum + p.t, 0) / n;
-  const meanM = points.reduce((sum, p) => sum + p.mib, 0) / n;
+  const meanV = points.reduce((sum, p) => sum + p[key], 0) / n;
   let num = 0;
   let den = 0;
   for (const p of points) {
-    num += (p.t - meanT) * (p.mib - meanM);
+    num += (p.t - meanT) * (p[key] - meanV);
     den += (p.t - meanT) ** 2;
   }
   return den === 0 ? 0 : (num / den) * 60;
 }
 
 /**
- * The growth verdict over the steady phase [`fromS`, `toS`] (seconds on the samples' clock).
- * `warm` is the median of the phase's first fifth (after the warm-up, so isolate start-up,
- * compilation and first SQLite pages are already paid), `end` the median of its last fifth, and
- * the slope is fitted over its second half. The run fails only when both say it grows: `end`
- * above `warm` by more than `maxGrowth` (a fraction) and a positive second-half slope. One of the
- * two alone is what a garbage-collected heap does anyway: a late GC spike, or a plateau that is
- * high but flat.
+ * Growth of `key` over the steady phase [`fromS`, `toS`] (seconds on the samples' clock): `warm`
+ * over the phase's first fifth (after the warm-up, so start-up, compilation and the first SQLite
+ * pages are already paid), `end` over its last fifth, each reduced with `reduce` ("min": the low
+ * points a GC leaves, for the heap; "median", for RSS), and the slope fitted over the second half.
+ * `grows` needs both: `end` above `warm` by more than `maxGrowth` (a fraction) and a positive
+ * second-half slope. Either alone is what a garbage-collected heap does anyway: a late GC spike,
+ * or a plateau that is high but flat.
  */
-export function memoryVerdict(samples, { fromS, toS, maxGrowth }) {
+export function growth(samples, key, { fromS, toS, maxGrowth, reduce }) {
+  const points = samples.filter((s) => s[key] !== null && s[key] !== undefined);
   const span = toS - fromS;
-  const steady = samples.filter((s) => s.t >= fromS && s.t <= toS);
-  const firstFifth = steady.filter((s) => s.t <= fromS + span / 5).map((s) => s.mib);
-  const lastFifth = steady.filter((s) => s.t >= toS - span / 5).map((s) => s.mib);
-  const warm = median(firstFifth);
-  const end = median(lastFifth);
-  const slope = slopePerMinute(steady.filter((s) => s.t >= fromS + span / 2));
-  const growth = warm && end !== null ? end / warm - 1 : null;
-  const grows = growth !== null && growth > maxGrowth && slope !== null && slope > 0;
+  const steady = points.filter((s) => s.t >= fromS && s.t <= toS);
+  const of = (list) => (reduce === "min" ? minimum : median)(list.map((s) => s[key]));
+  const warm = of(steady.filter((s) => s.t <= fromS + span / 5));
+  const end = of(steady.filter((s) => s.t >= toS - span / 5));
+  const slope = slopePerMinute(
+    steady.filter((s) => s.t >= fromS + span / 2),
+    key,
+  );
+  const ratio = warm && end !== null ? end / warm - 1 : null;
+  const grows = ratio !== null && ratio > maxGrowth && slope !== null && slope > 0;
   return {
-    start_mib: samples[0]?.mib ?? null,
+    start_mib: points[0]?.[key] ?? null,
     warm_mib: warm,
     end_mib: end,
-    peak_mib: Math.max(...samples.map((s) => s.mib)),
-    growth,
+    peak_mib: points.length ? Math.max(...points.map((s) => s[key])) : null,
+    growth: ratio,
     slope_mib_per_minute: slope,
     max_growth: maxGrowth,
     samples_in_steady_phase: steady.length,
-    ok: warm !== null && end !== null && !grows,
+    measured: warm !== null && end !== null,
+    grows,
   };
 }

@@ -3,18 +3,19 @@
 // rate of mixed API traffic over a few accounts for about a minute, with webhook endpoints at a
 // local receiver so deliveries run at the same time. Fails on any error (a non-2xx answer, a
 // network error, a request the scheduler could not start), on a delivery that never arrives
-// (bounded wait), on a memory growth trend of workerd, or when wrangler dev exits. Prints a table,
+// (bounded wait), on a growth trend of the worker's JS heap, or when wrangler dev exits. Prints a table,
 // a one-line summary and TAP totals, and writes test-results/load.json.
 // `--short` (`npm run test:load:short`, in `npm test`) runs a 15 s steady phase.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { jsonClient, round, summarize } from "../../bench/lib.mjs";
 import { startBenchReceiver } from "../../bench/receiver.mjs";
 import { newAccountWithTestKey } from "../e2e/lib/api.mjs";
 import { root, startWrangler } from "../e2e/lib/wrangler.mjs";
 import { awaitDeliveries, deliveryLog } from "./deliveries.mjs";
-import { memoryVerdict, startMemorySampler } from "./memory.mjs";
+import { connectHeap } from "./heap.mjs";
+import { growth, startMemorySampler } from "./memory.mjs";
 import { ROUTES, runTraffic } from "./traffic.mjs";
 
 const envNum = (name, fallback) => {
@@ -43,6 +44,14 @@ const SUBSCRIPTIONS = {
 
 const log = (message) => process.stderr.write(`[load ${new Date().toISOString()}] ${message}\n`);
 const ms = (value) => (value === null ? "n/a" : `${round(value, 1)}`);
+
+/** On a failure: wrangler's output to test-results/load-wrangler.log, and its tail to stderr. */
+function saveWranglerLog(wrangler) {
+  const file = join(root, "test-results", "load-wrangler.log");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, wrangler.log(100_000));
+  log(`last wrangler output (all of it in ${file}):\n${wrangler.log(30)}`);
+}
 
 async function setUpAccounts(wrangler, receiver) {
   const accounts = [];
@@ -116,6 +125,7 @@ function printTable(table) {
 async function main(results) {
   const receiver = await startBenchReceiver();
   let wrangler = null;
+  let heap = null;
   const stopPulling = [];
   try {
     log(
@@ -126,9 +136,11 @@ async function main(results) {
       // Contract defaults otherwise (CARRIER_DELAY_MS, the per-key rate limit, timeouts).
       vars: { ALLOW_PRIVATE_WEBHOOK_URLS: "true", SIGNUP: "open" },
     });
+    heap = await connectHeap(wrangler.inspectorPort);
     const origin = performance.now();
     const memory = startMemorySampler({
       processGroup: wrangler.pid,
+      heap,
       intervalMs: config.memoryIntervalMs,
       origin,
     });
@@ -148,23 +160,34 @@ async function main(results) {
       rate: config.rate,
       ms: warmupMs + steadyMs,
       maxInFlight: config.maxInFlight,
-      onTick: () => {
-        if (wrangler.exited) throw new Error("wrangler dev exited during the run");
-      },
+      onTick: () => (wrangler.exited ? "wrangler dev exited during the run" : null),
     });
+    if (traffic.aborted) {
+      const at = (performance.now() - origin) / 1000 - trafficStart;
+      results.aborted = { reason: traffic.aborted, after_seconds: at, started: traffic.started };
+      results.first_errors = traffic.errors.slice(0, 10);
+      results.memory = { samples: await memory.stop() };
+      log(`${traffic.aborted} after ${round(at, 1)} s of traffic (${traffic.started} requests)`);
+      log(`first errors: ${JSON.stringify(results.first_errors.slice(0, 3))}`);
+      saveWranglerLog(wrangler);
+      return false;
+    }
     const trafficEnd = trafficStart + traffic.ms / 1000;
-    memory.take();
+    await memory.take();
     log(`traffic done (${traffic.started} requests); waiting for deliveries`);
     const delivery = await awaitDeliveries(accounts, deliveries, {
       timeoutMs: config.deliveryTimeoutSeconds * 1000,
     });
-    const samples = memory.stop();
-    const mem = memoryVerdict(samples, {
+    const samples = await memory.stop();
+    const phase = {
       fromS: trafficStart + config.warmupSeconds,
       toS: trafficEnd,
       maxGrowth: config.maxMemoryGrowth,
-    });
-    mem.after_deliveries_mib = samples.at(-1).mib;
+    };
+    const mem = growth(samples, "heap_mib", { ...phase, reduce: "min" });
+    const rss = growth(samples, "rss_mib", { ...phase, reduce: "median" });
+    mem.after_deliveries_mib = samples.at(-1).heap_mib;
+    rss.after_deliveries_mib = samples.at(-1).rss_mib;
     const table = routeTable(traffic.samples, warmupMs, traffic.ms - warmupMs);
     const errors = traffic.errors.length;
     Object.assign(results, {
@@ -179,7 +202,7 @@ async function main(results) {
       },
       table,
       deliveries: delivery,
-      memory: { ...mem, samples },
+      memory: { heap: mem, workerd_rss: rss, heap_read_errors: memory.heapErrors, samples },
       wrangler_exited: wrangler.exited,
     });
     if (errors > 0) log(`errors: ${JSON.stringify(traffic.errors.slice(0, 5))}`);
@@ -188,15 +211,18 @@ async function main(results) {
     printTable(table);
     const o = table.overall;
     console.log(
-      `# load: ${o.requests} requests in ${round((traffic.ms - warmupMs) / 1000, 1)} s, ${round(o.per_second, 1)} req/s, p50 ${ms(o.p50_ms)} ms, p99 ${ms(o.p99_ms)} ms, errors ${errors}, deliveries ${delivery.received}/${delivery.expected}, memory start ${mem.start_mib} MiB → end ${mem.end_mib} MiB`,
+      `# load: ${o.requests} requests in ${round((traffic.ms - warmupMs) / 1000, 1)} s, ${round(o.per_second, 1)} req/s, p50 ${ms(o.p50_ms)} ms, p99 ${ms(o.p99_ms)} ms, errors ${errors}, deliveries ${delivery.received}/${delivery.expected}, memory start ${mem.start_mib} MiB → end ${mem.end_mib} MiB (JS heap; workerd RSS ${rss.start_mib} → ${rss.end_mib} MiB)`,
     );
     console.log(
-      `# memory: warm ${mem.warm_mib} MiB, end ${mem.end_mib} MiB (${round((mem.growth ?? 0) * 100, 1)} %, bound ${config.maxMemoryGrowth * 100} %), second-half slope ${round(mem.slope_mib_per_minute, 1)} MiB/min, peak ${mem.peak_mib} MiB; ${delivery.duplicates} duplicate deliveries, scheduler lag max ${ms(traffic.maxLagMs)} ms, peak in flight ${traffic.peakInFlight}`,
+      `# JS heap low points: warm ${mem.warm_mib} MiB, end ${mem.end_mib} MiB (${round((mem.growth ?? 0) * 100, 1)} %, bound ${config.maxMemoryGrowth * 100} %), second-half slope ${round(mem.slope_mib_per_minute, 2)} MiB/min, peak ${mem.peak_mib} MiB`,
+    );
+    console.log(
+      `# workerd RSS (context, not checked): warm ${rss.warm_mib} MiB, end ${rss.end_mib} MiB (${round((rss.growth ?? 0) * 100, 1)} %), second-half slope ${round(rss.slope_mib_per_minute, 1)} MiB/min; ${delivery.duplicates} duplicate deliveries, scheduler lag max ${ms(traffic.maxLagMs)} ms, peak in flight ${traffic.peakInFlight}`,
     );
     const checks = {
       "no errors": errors === 0,
       "every delivery arrived": delivery.complete,
-      "no memory growth trend": mem.ok,
+      "no JS heap growth trend": mem.measured && !mem.grows,
       "wrangler dev stayed up": !wrangler.exited,
     };
     results.checks = checks;
@@ -204,10 +230,11 @@ async function main(results) {
       console.log(`# ${ok ? "ok" : "FAILED"}: ${name}`);
     return Object.values(checks).every(Boolean);
   } catch (error) {
-    if (wrangler) log(`last wrangler output:\n${wrangler.log(40)}`);
+    if (wrangler) saveWranglerLog(wrangler);
     throw error;
   } finally {
     for (const stop of stopPulling) stop();
+    heap?.close();
     await wrangler?.stop();
     await receiver.close();
   }

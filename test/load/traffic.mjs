@@ -141,8 +141,9 @@ async function send(baseUrl, key, { method, path, body }) {
  * Runs the mix at `rate` requests/s for `ms`, round-robin over `accounts` (each
  * `{ key, endpoints, messages, contacts }`), never more than `maxInFlight` at once (a
  * request that would exceed it is not sent and counts as an error: the server is not keeping up).
- * `onTick()` runs on every scheduler tick (the caller's liveness check; it may throw).
- * Returns `{ samples, errors, skipped, ms, maxInFlight, maxLagMs }`: `samples` one
+ * `onTick()` runs on every scheduler tick (the caller's liveness check): a returned reason stops
+ * the traffic early (`aborted`). Returns `{ samples, errors, skipped, started, ms, drainMs,
+ * peakInFlight, maxLagMs, aborted }`: `samples` one
  * `{ route, t, ms, ok }` per request (`t` = start, ms since the phase began).
  */
 export async function runTraffic({ baseUrl, accounts, rate, ms, maxInFlight = 200, onTick }) {
@@ -183,18 +184,18 @@ export async function runTraffic({ baseUrl, accounts, rate, ms, maxInFlight = 20
     peakInFlight = Math.max(peakInFlight, pending.size);
   };
   const interval = 1000 / rate;
-  await new Promise((resolve, reject) => {
+  let aborted = null;
+  await new Promise((resolve) => {
     // A short tick that catches up on every request that is due, so timer jitter never lowers
     // the offered rate.
     const timer = setInterval(() => {
-      try {
-        onTick?.();
-      } catch (error) {
+      aborted = onTick?.() ?? null;
+      const elapsed = performance.now() - begin;
+      if (aborted) {
         clearInterval(timer);
-        reject(error);
+        resolve();
         return;
       }
-      const elapsed = performance.now() - begin;
       const due = Math.min(Math.floor(elapsed / interval) + 1, Math.ceil(ms / interval));
       while (started < due) {
         fire(started, begin + started * interval);
@@ -217,5 +218,6 @@ export async function runTraffic({ baseUrl, accounts, rate, ms, maxInFlight = 20
     drainMs: performance.now() - begin - offeredMs,
     peakInFlight,
     maxLagMs,
+    aborted,
   };
 }

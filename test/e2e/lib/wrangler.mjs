@@ -123,7 +123,7 @@ function installSignalHandlers() {
 
 /**
  * Starts `wrangler dev` with the given `--var` overrides ({NAME: value}). Returns
- * `{ baseUrl, port, stateDir, pid, exited, log(), stop() }`. `stop()` is idempotent and never throws.
+ * `{ baseUrl, port, inspectorPort, stateDir, pid, exited, log(), stop() }`. `stop()` is idempotent and never throws.
  */
 export async function startWrangler({
   vars = {},
@@ -157,6 +157,8 @@ export async function startWrangler({
     get pid() {
       return child?.pid ?? null;
     },
+    /** wrangler's devtools proxy port (ws://127.0.0.1:<port>/ws reaches the worker's isolate). */
+    inspectorPort: 0,
     killNow() {
       if (child && !exited) {
         try {
@@ -248,6 +250,7 @@ export async function startWrangler({
       exited = true;
     });
     instance.port = port;
+    instance.inspectorPort = inspectorPort;
     instance.baseUrl = `http://${host}:${port}`;
     await waitForHealth(instance);
     return instance;
