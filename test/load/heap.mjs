@@ -5,6 +5,7 @@
 // local runtime's own bookkeeping; the heap's low points (right after each GC) can.
 
 const CALL_TIMEOUT_MS = 10_000;
+const SNAPSHOT_TIMEOUT_MS = 60_000;
 
 /**
  * Connects to the isolate's inspector. Returns `{ heapMiB(), close() }`: `heapMiB` is the used JS
@@ -38,17 +39,25 @@ export async function connectHeap(inspectorPort) {
       reject(new Error(`cannot reach the inspector on port ${inspectorPort}`));
     };
   });
-  const call = (method, params = {}) =>
+  const call = (method, params = {}, timeoutMs = CALL_TIMEOUT_MS) =>
     new Promise((resolve, reject) => {
       const id = ++nextId;
       const timer = setTimeout(() => {
         pending.delete(id);
         reject(new Error(`${method} timed out`));
-      }, CALL_TIMEOUT_MS);
+      }, timeoutMs);
       pending.set(id, { resolve, reject, timer, method });
       ws.send(JSON.stringify({ id, method, params }));
     });
   return {
+    /**
+     * The heap after a full collection: V8 collects all garbage before it takes a heap snapshot
+     * (the only way to force a GC that workerd answers through the proxy; its chunks are dropped).
+     */
+    async collectedHeapMiB() {
+      await call("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, SNAPSHOT_TIMEOUT_MS);
+      return this.heapMiB();
+    },
     async heapMiB() {
       const { usedSize } = await call("Runtime.getHeapUsage");
       return Math.round((usedSize / 1024 / 1024) * 10) / 10;

@@ -45,61 +45,60 @@ export function startMemorySampler({ processGroup, heap, intervalMs, origin }) {
   };
 }
 
-const median = (values) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const minimum = (values) => (values.length === 0 ? null : Math.min(...values));
-
-/** Least-squares slope of `key` over `t`, in MiB per minute (null with fewer than 3 points). */
-export function slopePerMinute(points, key) {
-  if (points.length < 3) return null;
+/**
+ * Least-squares line of `key` over `t`: `{ slope, se, at(t) }`, slope and its standard error in
+ * MiB per second (null with fewer than 4 points).
+ */
+export function fitLine(points, key) {
   const n = points.length;
+  if (n < 4) return null;
   const meanT = points.reduce((sum, p) => sum + p.t, 0) / n;
   const meanV = points.reduce((sum, p) => sum + p[key], 0) / n;
-  let num = 0;
-  let den = 0;
+  let sxx = 0;
+  let sxy = 0;
   for (const p of points) {
-    num += (p.t - meanT) * (p[key] - meanV);
-    den += (p.t - meanT) ** 2;
+    sxx += (p.t - meanT) ** 2;
+    sxy += (p.t - meanT) * (p[key] - meanV);
   }
-  return den === 0 ? 0 : (num / den) * 60;
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  const intercept = meanV - slope * meanT;
+  let residuals = 0;
+  for (const p of points) residuals += (p[key] - intercept - slope * p.t) ** 2;
+  const se = Math.sqrt(residuals / (n - 2) / sxx);
+  return { slope, se, at: (t) => intercept + slope * t };
 }
 
 /**
- * Growth of `key` over the steady phase [`fromS`, `toS`] (seconds on the samples' clock): `warm`
- * over the phase's first fifth (after the warm-up, so start-up, compilation and the first SQLite
- * pages are already paid), `end` over its last fifth, each reduced with `reduce` ("min": the low
- * points a GC leaves, for the heap; "median", for RSS), and the slope fitted over the second half.
- * `grows` needs both: `end` above `warm` by more than `maxGrowth` (a fraction) and a positive
- * second-half slope. Either alone is what a garbage-collected heap does anyway: a late GC spike,
- * or a plateau that is high but flat.
+ * Growth of `key` over the steady phase [`fromS`, `toS`] (seconds on the samples' clock; the
+ * warm-up before it has paid for start-up, compilation and the first SQLite pages). A line is
+ * fitted through every sample of the phase, so one GC more or less at either end moves it
+ * little. `warm` and `end` are the line at the phase's start and end; `grows` needs both: `end`
+ * above `warm` by more than `maxGrowth` (a fraction) and a slope that is positive by more than
+ * twice its standard error (a trend, not GC noise). A garbage-collected heap that is merely high,
+ * or that spikes once, passes.
  */
-export function growth(samples, key, { fromS, toS, maxGrowth, reduce }) {
+export function growth(samples, key, { fromS, toS, maxGrowth }) {
   const points = samples.filter((s) => s[key] !== null && s[key] !== undefined);
-  const span = toS - fromS;
   const steady = points.filter((s) => s.t >= fromS && s.t <= toS);
-  const of = (list) => (reduce === "min" ? minimum : median)(list.map((s) => s[key]));
-  const warm = of(steady.filter((s) => s.t <= fromS + span / 5));
-  const end = of(steady.filter((s) => s.t >= toS - span / 5));
-  const slope = slopePerMinute(
-    steady.filter((s) => s.t >= fromS + span / 2),
-    key,
-  );
-  const ratio = warm && end !== null ? end / warm - 1 : null;
-  const grows = ratio !== null && ratio > maxGrowth && slope !== null && slope > 0;
+  const line = fitLine(steady, key);
+  const warm = line ? line.at(fromS) : null;
+  const end = line ? line.at(toS) : null;
+  const ratio = line && warm > 0 ? end / warm - 1 : null;
+  const trend = line !== null && line.slope - 2 * line.se > 0;
+  const r1 = (value) => (value === null ? null : Math.round(value * 10) / 10);
   return {
     start_mib: points[0]?.[key] ?? null,
-    warm_mib: warm,
-    end_mib: end,
+    warm_mib: r1(warm),
+    end_mib: r1(end),
+    last_mib: steady.at(-1)?.[key] ?? null,
     peak_mib: points.length ? Math.max(...points.map((s) => s[key])) : null,
     growth: ratio,
-    slope_mib_per_minute: slope,
+    slope_mib_per_minute: line ? line.slope * 60 : null,
+    slope_se_mib_per_minute: line ? line.se * 60 : null,
     max_growth: maxGrowth,
     samples_in_steady_phase: steady.length,
-    measured: warm !== null && end !== null,
-    grows,
+    measured: line !== null,
+    grows: ratio !== null && ratio > maxGrowth && trend,
   };
 }
