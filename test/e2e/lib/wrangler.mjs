@@ -123,7 +123,8 @@ function installSignalHandlers() {
 
 /**
  * Starts `wrangler dev` with the given `--var` overrides ({NAME: value}). Returns
- * `{ baseUrl, port, inspectorPort, stateDir, pid, exited, log(), stop() }`. `stop()` is idempotent and never throws.
+ * `{ baseUrl, port, inspectorPort, stateDir, pid, exited, log(), stop() }`. `stop()` is
+ * idempotent and never throws.
  */
 export async function startWrangler({
   vars = {},
