@@ -1,6 +1,7 @@
 // Memory of the worker under load, sampled on a timer: the resident set of wrangler dev's workerd
-// processes (bench/footprint.mjs reads /proc) and the worker isolate's JS heap (./heap.mjs), and
-// a verdict on whether the heap grows with time rather than with GC noise.
+// processes (bench/footprint.mjs reads /proc) and the worker isolate's JS heap as it stands
+// (./heap.mjs), with a fitted trend of each. Both are context in the report; the check itself is
+// the heap after a full GC (run.mjs).
 import { workerdRssMiB } from "../../bench/footprint.mjs";
 
 /**

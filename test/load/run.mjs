@@ -3,8 +3,8 @@
 // rate of mixed API traffic over a few accounts for about a minute, with webhook endpoints at a
 // local receiver so deliveries run at the same time. Fails on any error (a non-2xx answer, a
 // network error, a request the scheduler could not start), on a delivery that never arrives
-// (bounded wait), on a growth trend of the worker's JS heap, or when wrangler dev exits. Prints a table,
-// a one-line summary and TAP totals, and writes test-results/load.json.
+// (bounded wait), on growth of the worker's JS heap (after a full GC), or when wrangler dev
+// exits. Prints a table, a one-line summary and TAP totals, and writes test-results/load.json.
 // `--short` (`npm run test:load:short`, in `npm test`) runs a 15 s steady phase.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -132,8 +132,13 @@ async function main(results) {
     );
     wrangler = await startWrangler({
       label: "load",
-      // Contract defaults otherwise (CARRIER_DELAY_MS, the per-key rate limit, timeouts).
-      vars: { ALLOW_PRIVATE_WEBHOOK_URLS: "true", SIGNUP: "open" },
+      // Contract defaults otherwise (CARRIER_DELAY_MS, the per-key rate limit, timeouts); the
+      // sign-up limit only moves when LOAD_ACCOUNTS asks for more accounts than it allows.
+      vars: {
+        ALLOW_PRIVATE_WEBHOOK_URLS: "true",
+        SIGNUP: "open",
+        SIGNUPS_PER_HOUR_PER_IP: String(Math.max(20, config.accounts)),
+      },
     });
     heap = await connectHeap(wrangler.inspectorPort);
     const origin = performance.now();
