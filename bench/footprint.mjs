@@ -56,13 +56,17 @@ export function objectStorageDir(stateDir, className) {
   }
 }
 
-/** Resident memory of all workerd processes, in MiB (Linux /proc). */
-export function workerdRssMiB() {
+/**
+ * Resident memory of the workerd processes, in MiB (Linux /proc). All of them by default; with
+ * `processGroup` only those in that group (one wrangler dev's own, when others run on the machine).
+ */
+export function workerdRssMiB({ processGroup = null } = {}) {
   let kib = 0;
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       if (!cmdline.includes("workerd")) continue;
+      if (processGroup !== null && processGroupOf(pid) !== processGroup) continue;
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     } catch {
@@ -70,6 +74,12 @@ export function workerdRssMiB() {
     }
   }
   return Math.round((kib / 1024) * 10) / 10;
+}
+
+/** The process group id from /proc/<pid>/stat (field 5; the command name before it may hold spaces). */
+function processGroupOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
 }
 
 /** Samples workerd's memory every `intervalMs` until stopped; returns start, peak and end. */

@@ -135,7 +135,7 @@ function installSignalHandlers() {
 
 /**
  * Starts `wrangler dev` with the given `--var` overrides ({NAME: value}). Returns
- * `{ baseUrl, port, stateDir, log(), stop(), kill() }`. `stop()` is idempotent and never throws.
+ * `{ baseUrl, port, inspectorPort, stateDir, pid, exited, log(), stop(), kill() }`. `stop()` is idempotent and never throws.
  *
  * `workDir` (optional): a directory kept across runs instead of a throw-away one; the first start
  * bundles and migrates into it, later starts reuse both. `port` (optional) fixes the HTTP port,
@@ -177,6 +177,12 @@ export async function startWrangler({
     get exited() {
       return exited;
     },
+    /** The wrangler process's pid, also its process group's id (workerd runs in that group). */
+    get pid() {
+      return child?.pid ?? null;
+    },
+    /** wrangler's devtools proxy port (ws://127.0.0.1:<port>/ws reaches the worker's isolate). */
+    inspectorPort: 0,
     killNow() {
       if (child && !exited) {
         try {
@@ -286,6 +292,7 @@ export async function startWrangler({
       exited = true;
     });
     instance.port = port;
+    instance.inspectorPort = inspectorPort;
     instance.baseUrl = `http://${host}:${port}`;
     await waitForHealth(instance);
     return instance;
