@@ -76,6 +76,12 @@ export function resolve(node: SchemaNode): SchemaNode {
   return resolve(target);
 }
 
+let sampleUrl = "https://www.example.com/callback";
+/** URLs in sampled bodies point here (a loopback receiver: no DNS, deliveries succeed). */
+export const setSampleUrl = (url: string) => {
+  sampleUrl = url;
+};
+
 /** A plausible value for a string property (the schema's own example first). */
 function sampleString(node: SchemaNode, name: string): string {
   if (typeof node.example === "string") return node.example;
@@ -83,7 +89,7 @@ function sampleString(node: SchemaNode, name: string): string {
   if (node.format === "date-time") return new Date(Date.now() - 60_000).toISOString();
   if (node.pattern?.includes("\\+[1-9]"))
     return `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-  if (/url/i.test(name)) return "https://www.example.com/callback";
+  if (/url/i.test(name)) return sampleUrl;
   return "x".repeat(Math.max(node.minLength ?? 1, 10));
 }
 
