@@ -36,7 +36,8 @@ export const FRAGMENTS = [
 ];
 
 const longString = fc.integer({ min: 256, max: 20_000 }).map((n) => "a".repeat(n));
-const text = fc.oneof(
+/** Strings of every awkward sort: fragments, any code point, graphemes, very long. */
+export const text = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },

@@ -97,6 +97,7 @@ const describeCase = (c: FuzzCase) =>
 let count = 0;
 let rejected = 0;
 let requestMs = 0;
+const statuses = new Map<number, number>();
 let snapshotMs = 0;
 
 /**
@@ -137,6 +138,7 @@ export function fuzzOperations(label: string, ops: Operation[]) {
         const started = Date.now();
         const response = await exports.default.fetch(requestOf(c, world));
         requestMs += Date.now() - started;
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const problem = await problemOf(c, response);
         if (problem) problems.push(`${problem} <- ${describeCase(c)}`);
         if (response.status >= 400) {
@@ -163,8 +165,11 @@ export function fuzzOperations(label: string, ops: Operation[]) {
     expect(count).toBe(ops.length * RUNS_PER_OPERATION);
   });
   afterAll(() => {
+    const byStatus = [...statuses]
+      .sort(([x], [y]) => x - y)
+      .map(([status, n]) => `${status}: ${n}`);
     console.log(
-      `fuzz cases run (${label}): ${count}, of which rejected: ${rejected} (requests ${requestMs} ms, comparisons ${snapshotMs} ms)`,
+      `fuzz cases run (${label}): ${count}, of which rejected: ${rejected} (requests ${requestMs} ms, comparisons ${snapshotMs} ms; ${byStatus.join(", ")})`,
     );
   });
 }
