@@ -7,6 +7,7 @@ import { ROUTES } from "../isolation/routes";
 import { settleAccount } from "../support/ledger";
 import { type Tenant, tenant } from "../support/world";
 import { caseFor, type FuzzCase, headerValue, wellFormed } from "./arbitraries";
+import { readBackProblem } from "./readback";
 import { difference, snapshot } from "./snapshot";
 import { type Operation, operations, setSampleUrl } from "./spec";
 
@@ -136,8 +137,10 @@ export function fuzzOperations(label: string, ops: Operation[]) {
       for (const c of cases) {
         count++;
         const started = Date.now();
-        const response = await exports.default.fetch(requestOf(c, world));
+        const request = requestOf(c, world);
+        const response = await exports.default.fetch(request.clone());
         requestMs += Date.now() - started;
+        const answer = await response.clone().text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const problem = await problemOf(c, response);
         if (problem) problems.push(`${problem} <- ${describeCase(c)}`);
@@ -153,6 +156,8 @@ export function fuzzOperations(label: string, ops: Operation[]) {
             );
           before = after;
         } else {
+          const mismatch = await readBackProblem(op.template, request, answer);
+          if (mismatch) problems.push(`${mismatch} <- ${describeCase(c)}`);
           for (const id of world.accounts) await settleAccount(id);
           before = await snapshot(world.accounts);
         }
