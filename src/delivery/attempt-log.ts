@@ -59,8 +59,14 @@ export class AttemptLog {
 
   /** Newest first; ids are time-ordered so the id is the cursor. */
   list(limit: number, before?: string, eventId?: string): AttemptRecord[] {
-    const conditions = [before ? "id < ?" : "", eventId ? "event_id = ?" : ""].filter(Boolean);
-    const args = [before, eventId].filter((value): value is string => value !== undefined);
+    // Each condition with its own argument: an empty `event_id=` or cursor is no filter at all
+    // (it used to drop the condition but keep the argument, and SQLite refused the bindings).
+    const filters = [
+      { sql: "id < ?", arg: before },
+      { sql: "event_id = ?", arg: eventId },
+    ].filter((filter): filter is { sql: string; arg: string } => Boolean(filter.arg));
+    const conditions = filters.map((filter) => filter.sql);
+    const args = filters.map((filter) => filter.arg);
     return this.sql
       .exec<Row>(
         `SELECT * FROM attempts ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,

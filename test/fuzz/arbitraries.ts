@@ -222,7 +222,7 @@ export function caseFor(
       fc.constantFrom(...queryNames),
       fc.oneof(
         text,
-        fc.constantFrom("abc", "-1", "0", "1e308", "99999999999999999999", "1.5", "10"),
+        fc.constantFrom("", "abc", "-1", "0", "1e308", "99999999999999999999", "1.5", "10"),
       ),
     ),
     { maxLength: 3 },
