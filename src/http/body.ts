@@ -32,6 +32,33 @@ export async function readLimited(request: Request, maxBytes: number): Promise<U
   return out;
 }
 
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const UNPAIRED = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a parsed JSON value holds a string (key or value) with an unpaired surrogate. JSON's
+ * `\uD800` escapes can spell one although it is no character: it would be answered back as
+ * written but stored as U+FFFD (SQLite keeps UTF-8), so the stored object would differ from the
+ * 201. Iterative, as bodies may nest deeper than the stack.
+ */
+export function hasUnpairedSurrogate(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === "string") {
+      if (UNPAIRED.test(next)) return true;
+    } else if (Array.isArray(next)) {
+      for (const child of next) pending.push(child);
+    } else if (next !== null && typeof next === "object") {
+      for (const [key, child] of Object.entries(next)) {
+        if (UNPAIRED.test(key)) return true;
+        pending.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 const tooLarge = (maxBytes: number) =>
   new ApiError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
 
@@ -54,11 +81,19 @@ export const parseJsonBody = (options: { anyContentType?: (path: string) => bool
           "Request bodies must be JSON; send `Content-Type: application/json`.",
         );
       }
+      let parsed: unknown;
       try {
         text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-        JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch {
         throw new ApiError("invalid_json", "The request body is not valid JSON.");
+      }
+      // Only bodies that spell a surrogate escape at all are walked.
+      if (SURROGATE_ESCAPE.test(text) && hasUnpairedSurrogate(parsed)) {
+        throw new ApiError(
+          "invalid_json",
+          "The request body is not valid JSON text: it escapes an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not a character.",
+        );
       }
     }
     const headers = new Headers(c.req.raw.headers);

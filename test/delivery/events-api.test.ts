@@ -195,4 +195,28 @@ describe("events API, replay and redeliver", () => {
     });
     expect(next.has_more).toBe(false);
   });
+
+  // Found by the fuzzer (test/fuzz): `event_id=` (empty) dropped the filter but kept its SQL
+  // argument, and the endpoint object's query failed with "wrong number of bindings": a 500.
+  it("an empty event_id filters nothing (was a 500)", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver({ statuses: [200] });
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"]);
+    const event = await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    for (const query of ["event_id=", "event_id=&limit=5"]) {
+      const response = await call(`/v1/webhooks/${endpoint.id}/deliveries?${query}`, {
+        cookie: admin.cookie,
+      });
+      expect([query, response.status]).toEqual([query, 200]);
+      const page = await json(response);
+      expect(page.data.map((row: { event_id: string }) => row.event_id)).toEqual([event.id]);
+    }
+    const none = await json(
+      await call(`/v1/webhooks/${endpoint.id}/deliveries?event_id=evt_none`, {
+        cookie: admin.cookie,
+      }),
+    );
+    expect(none.data).toEqual([]);
+  });
 });
