@@ -6,7 +6,11 @@ export const GITHUB_KEYS_URL = "https://api.github.com/meta/public_keys/secret_s
 const CACHE_MS = 60 * 60 * 1000;
 const REFETCH_UNKNOWN_AFTER_MS = 60 * 1000;
 
+/** After a failed fetch, callers get 503 at once for this long: unsigned traffic can't make us hammer GitHub. */
+const FAILURE_BACKOFF_MS = 30 * 1000;
+
 let cached: { url: string; keys: GithubPublicKeys; at: number } | undefined;
+let failed: { url: string; at: number } | undefined;
 
 export interface GithubKeyEnv {
   /** GitHub's key document inline (JSON); when set nothing is fetched (tests, air-gapped installs). */
@@ -35,6 +39,10 @@ export async function githubKeysFor(
   if (cached?.url === url && now - cached.at < (known ? CACHE_MS : REFETCH_UNKNOWN_AFTER_MS)) {
     return cached.keys;
   }
+  if (failed?.url === url && now - failed.at < FAILURE_BACKOFF_MS) {
+    if (cached?.url === url) return cached.keys;
+    throw unreachable();
+  }
   let keys: GithubPublicKeys | null = null;
   try {
     const response = await fetcher(url, {
@@ -47,18 +55,19 @@ export async function githubKeysFor(
     keys = null;
   }
   if (!keys) {
+    failed = { url, at: now };
     if (cached?.url === url) return cached.keys;
-    throw new ApiError(
-      "unavailable",
-      "GitHub's signing keys could not be fetched; retry shortly.",
-      {
-        headers: { "Retry-After": "30" },
-      },
-    );
+    throw unreachable();
   }
+  failed = undefined;
   cached = { url, keys, at: now };
   return keys;
 }
+
+const unreachable = () =>
+  new ApiError("unavailable", "GitHub's signing keys could not be fetched; retry shortly.", {
+    headers: { "Retry-After": "30" },
+  });
 
 const misconfigured = () =>
   new ApiError(
@@ -69,4 +78,5 @@ const misconfigured = () =>
 /** Tests only: forget the fetched keys. */
 export const forgetGithubKeys = () => {
   cached = undefined;
+  failed = undefined;
 };

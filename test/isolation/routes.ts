@@ -49,6 +49,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   "GET /v1/event-types": pub,
   "POST /v1/auth/signup": pub,
   "POST /v1/auth/login": pub,
+  // Signed by GitHub instead of a credential (ECDSA over the body).
+  "POST /v1/secret-scanning/github": pub,
   "POST /v1/auth/logout": { ...session, consumes: "session" },
   "GET /v1/me": session,
 

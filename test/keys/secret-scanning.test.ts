@@ -242,13 +242,16 @@ describe("GitHub secret scanning: keys fetched from SECRET_SCANNING_KEYS_URL", (
     forgetGithubKeys();
     const down = await newReceiver({ statuses: [502] });
     const leaked = await liveKey();
-    const response = await scanner({
-      SECRET_SCANNING_PUBLIC_KEYS: "",
-      SECRET_SCANNING_KEYS_URL: down.url,
-    })([finding(leaked.key)]);
+    const send = scanner({ SECRET_SCANNING_PUBLIC_KEYS: "", SECRET_SCANNING_KEYS_URL: down.url });
+    const response = await send([finding(leaked.key)]);
     await expectError(response, 503, "unavailable");
     expect(response.headers.get("retry-after")).toBe("30");
     expect((await call("/v1/messages", { bearer: leaked.key })).status).toBe(200);
+    // Within the back-off, further reports are 503 without asking GitHub again.
+    const fetchesBefore = (await down.received()).length;
+    await expectError(await send([finding(leaked.key)]), 503, "unavailable");
+    expect((await down.received()).length).toBe(fetchesBefore);
+    forgetGithubKeys();
   });
 
   async function liveKey() {
