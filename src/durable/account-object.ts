@@ -97,6 +97,9 @@ export class AccountObject extends DurableObject<Env> {
       this.#accountId = typeof account?.value === "string" ? account.value : null;
       this.#parentAccountId = metaString(this.#db, "parent_account_id");
       this.#alarmAt = await ctx.storage.getAlarm();
+      // Outbox rows or tasks left by a process that died mid-alarm must not wait for the next
+      // request: whoever wakes the object re-arms it.
+      if (this.#alarmAt === null) await this.#arm();
     });
   }
 

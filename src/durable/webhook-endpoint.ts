@@ -90,6 +90,13 @@ export class WebhookEndpointObject extends DurableObject<Env> {
       () => this.clock.now(),
     );
     this.#state = new EndpointState(this.#queue, this.#notices);
+    // A process that dies mid-run can leave pending rows with no alarm (an alarm whose handler
+    // was cut off is not always retried after a restart), and nothing else would wake the
+    // object: whatever wakes it (a stats read, an enqueue) re-arms it first.
+    ctx.blockConcurrencyWhile(async () => {
+      this.#alarmAt = await ctx.storage.getAlarm();
+      if (this.#alarmAt === null) await this.#arm();
+    });
   }
 
   /**
