@@ -85,20 +85,26 @@ export class DeliveryQueue {
     this.sql.exec("DELETE FROM meta WHERE key = ?", key);
   }
 
-  /** Idempotent on event id. `requeue` puts finished events back in line (replay, redeliver). */
+  /**
+   * Idempotent on event id. `requeue` puts finished events back in line (replay, redeliver).
+   * Returns how many rows became pending. Counted with `RETURNING`: `rowsWritten` is not 0 for an
+   * insert that hit the conflict and did nothing, so a repeated fan-out batch (the account object
+   * restarted before moving its cursor) used to count its events as pending a second time.
+   */
   add(events: QueuedEvent[], now: number, requeue: boolean): number {
     let changed = 0;
     for (const event of events) {
       const cursor = this.sql.exec(
         `INSERT INTO queue (event_id, type, payload, created_at, state, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?)
-         ON CONFLICT (event_id) DO ${requeue ? `UPDATE SET state = 'pending', payload = excluded.payload, attempts = 0, first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at, done_at = NULL WHERE state != 'pending'` : "NOTHING"}`,
+         ON CONFLICT (event_id) DO ${requeue ? `UPDATE SET state = 'pending', payload = excluded.payload, attempts = 0, first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at, done_at = NULL WHERE state != 'pending'` : "NOTHING"}
+         RETURNING seq`,
         event.eventId,
         event.type,
         event.payload,
         event.createdAt,
         now,
       );
-      changed += cursor.rowsWritten > 0 ? 1 : 0;
+      changed += cursor.toArray().length;
     }
     return changed;
   }
@@ -273,19 +279,20 @@ export class DeliveryQueue {
 
   /**
    * Retention: finished queue rows and attempts older than `before` go; pending rows never do.
-   * Both deletes walk an index and stop after `batch` rows; returns whether more may remain.
+   * Both deletes walk an index and stop after `batch` rows; returns whether more may remain
+   * (rows counted with `RETURNING`: `rowsWritten` also counts index entries).
    */
   prune(before: number, batch = 1_000): boolean {
     const queue = this.sql.exec(
-      "DELETE FROM queue WHERE seq IN (SELECT seq FROM queue INDEXED BY queue_done WHERE state != 'pending' AND done_at < ? LIMIT ?)",
+      "DELETE FROM queue WHERE seq IN (SELECT seq FROM queue INDEXED BY queue_done WHERE state != 'pending' AND done_at < ? LIMIT ?) RETURNING seq",
       before,
       batch,
-    ).rowsWritten;
+    ).toArray().length;
     const attempts = this.sql.exec(
-      "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts INDEXED BY attempts_at WHERE at < ? LIMIT ?)",
+      "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts INDEXED BY attempts_at WHERE at < ? LIMIT ?) RETURNING id",
       before,
       batch,
-    ).rowsWritten;
+    ).toArray().length;
     return queue >= batch || attempts >= batch;
   }
 

@@ -1,5 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { WebhookEndpoint } from "../../src/db/schema";
+import type { QueuedEvent } from "../../src/delivery/queue";
 import type { AccountObject } from "../../src/durable/account-object";
 import type { WebhookEndpointObject } from "../../src/durable/webhook-endpoint";
 import { signup } from "../helpers";
@@ -65,5 +67,51 @@ describe("objects re-arm after a restart that lost their alarm", () => {
       (_, state) => state.storage.getAlarm(),
     );
     expect(alarm).not.toBeNull();
+  });
+});
+
+/**
+ * Also found by the crash-restart test: an account object that restarts before moving its
+ * subscription cursor hands the same batch over again. The queue ignores the repeats, but it
+ * counted them as pending (SQLite's rowsWritten is 1 for an insert that hit the conflict), so the
+ * endpoint reported `pending_count: 1` forever with nothing left to send.
+ */
+describe("a repeated fan-out batch", () => {
+  it("adds nothing and counts nothing: pending_count stays exact", async () => {
+    const admin = await signup();
+    const receiver = await newReceiver({ statuses: [200] });
+    const endpoint = await controlledEndpoint(admin, receiver.url, ["message.sent"]);
+    await publishEvent(admin.accountId, "message.sent");
+    await publishEvent(admin.accountId, "message.sent");
+    await endpoint.drain();
+    expect((await endpoint.stats()).pending_count).toBe(0);
+    const added = await runInDurableObject<WebhookEndpointObject, number>(
+      endpoint.stub(),
+      async (instance, state) => {
+        const sql = state.storage.sql;
+        const events = sql
+          .exec<{ event_id: string; type: string; payload: string; created_at: number }>(
+            "SELECT event_id, type, payload, created_at FROM queue",
+          )
+          .toArray()
+          .map(
+            (row): QueuedEvent => ({
+              eventId: row.event_id,
+              type: row.type,
+              payload: row.payload,
+              createdAt: row.created_at,
+            }),
+          );
+        const meta = sql
+          .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'endpoint'")
+          .one();
+        const resource = JSON.parse(meta.value) as WebhookEndpoint;
+        return instance.enqueue(resource, events);
+      },
+    );
+    expect(added).toBe(0);
+    expect((await endpoint.stats()).pending_count).toBe(0);
+    await abortAllDurableObjects();
+    expect((await endpoint.stats()).pending_count).toBe(0);
   });
 });
