@@ -283,16 +283,20 @@ export class DeliveryQueue {
    * (rows counted with `RETURNING`: `rowsWritten` also counts index entries).
    */
   prune(before: number, batch = 1_000): boolean {
-    const queue = this.sql.exec(
-      "DELETE FROM queue WHERE seq IN (SELECT seq FROM queue INDEXED BY queue_done WHERE state != 'pending' AND done_at < ? LIMIT ?) RETURNING seq",
-      before,
-      batch,
-    ).toArray().length;
-    const attempts = this.sql.exec(
-      "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts INDEXED BY attempts_at WHERE at < ? LIMIT ?) RETURNING id",
-      before,
-      batch,
-    ).toArray().length;
+    const queue = this.sql
+      .exec(
+        "DELETE FROM queue WHERE seq IN (SELECT seq FROM queue INDEXED BY queue_done WHERE state != 'pending' AND done_at < ? LIMIT ?) RETURNING seq",
+        before,
+        batch,
+      )
+      .toArray().length;
+    const attempts = this.sql
+      .exec(
+        "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts INDEXED BY attempts_at WHERE at < ? LIMIT ?) RETURNING id",
+        before,
+        batch,
+      )
+      .toArray().length;
     return queue >= batch || attempts >= batch;
   }
 
