@@ -1,6 +1,7 @@
 // Small helpers for the benchmark: a JSON API client, a closed-loop load generator, statistics,
 // bounded waiting and a concurrency pool.
 import http from "node:http";
+import { parseBody } from "../test/e2e/lib/api.mjs";
 
 export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,14 +25,7 @@ export function jsonClient(baseUrl, { key = null } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const text = await response.text();
-    let parsed = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, body: parsed };
+    return { status: response.status, body: parseBody(await response.text()) };
   };
   return {
     request,

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, lt } from "drizzle-orm";
 import { type Database, isUniqueViolation } from "../db/client";
+import { limitReached, overLimit } from "../db/limits";
 import { type Account, accountAncestors, accounts } from "../db/schema";
 import { accountObject } from "../durable/stubs";
 import { ApiError, notFound } from "../errors";
@@ -55,13 +56,8 @@ export async function createSubAccount(
     .select({ n: count() })
     .from(accounts)
     .where(eq(accounts.parentAccountId, parent.id));
-  if ((children[0]?.n ?? 0) >= deps.maxChildren) {
-    throw new ApiError(
-      "limit_reached",
-      `An account may have at most ${deps.maxChildren} sub-accounts (MAX_SUBACCOUNTS_PER_ACCOUNT).`,
-      { details: { limit: deps.maxChildren } },
-    );
-  }
+  // The common refusal, before any object is adopted; the batch below decides under concurrency.
+  if ((children[0]?.n ?? 0) >= deps.maxChildren) throw tooManyChildren(deps.maxChildren);
   const account: Account = {
     id: services.ids.next("acct"),
     name: name.trim(),
@@ -92,10 +88,17 @@ export async function createSubAccount(
   ];
   for (let attempt = 0; ; attempt++) {
     try {
-      await db.batch([
+      const tooMany = overLimit(accounts, accounts.parentAccountId, parent.id, deps.maxChildren);
+      const [, , , refused] = await db.batch([
         db.insert(accounts).values(account),
         db.insert(accountAncestors).values(ancestry),
+        db.delete(accountAncestors).where(and(eq(accountAncestors.accountId, account.id), tooMany)),
+        db
+          .delete(accounts)
+          .where(and(eq(accounts.id, account.id), tooMany))
+          .returning({ id: accounts.id }),
       ]);
+      if (refused.length > 0) throw tooManyChildren(deps.maxChildren);
       return account;
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= 3) throw error;
@@ -127,3 +130,6 @@ export async function hasSubAccounts(db: Database, accountId: string): Promise<b
     .limit(1);
   return rows.length > 0;
 }
+
+const tooManyChildren = (limit: number) =>
+  limitReached("sub-accounts", limit, "MAX_SUBACCOUNTS_PER_ACCOUNT");

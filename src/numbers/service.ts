@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { twilioSettings } from "../carrier/twilio";
 import { twilioOwnsNumber } from "../carrier/twilio-numbers";
 import { readConfig } from "../config";
 import { type Database, isUniqueViolation } from "../db/client";
+import { limitReached, overLimit } from "../db/limits";
 import { type PhoneNumber, phoneNumbers } from "../db/schema";
 import { accountObject } from "../durable/stubs";
 import { ApiError, notFound } from "../errors";
@@ -62,7 +63,7 @@ export async function addPhoneNumber(
         .where(
           and(
             eq(phoneNumbers.id, row.id),
-            sql`(SELECT count(*) FROM ${phoneNumbers} WHERE ${phoneNumbers.accountId} = ${accountId}) > ${limit}`,
+            overLimit(phoneNumbers, phoneNumbers.accountId, accountId, limit),
           ),
         )
         .returning({ id: phoneNumbers.id }),
@@ -73,10 +74,11 @@ export async function addPhoneNumber(
     throw new ApiError("number_taken", `${number} is already in use in this mode.`);
   }
   if (refused.length > 0) {
-    throw new ApiError(
-      "limit_reached",
-      `An account may hold at most ${limit} phone numbers (MAX_PHONE_NUMBERS_PER_ACCOUNT); release one first.`,
-      { details: { limit } },
+    throw limitReached(
+      "phone numbers",
+      limit,
+      "MAX_PHONE_NUMBERS_PER_ACCOUNT",
+      "release one first",
     );
   }
   const object = accountObject(deps.env, accountId);

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { readConfig } from "../config";
 import type { Database } from "../db/client";
+import { limitReached, overLimit } from "../db/limits";
 import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { configureEndpoint, forgetEndpoint } from "../delivery/sync";
 import { ApiError, notFound } from "../errors";
@@ -89,17 +90,13 @@ export async function createEndpoint(
       .where(
         and(
           eq(webhookEndpoints.id, endpoint.id),
-          sql`(SELECT count(*) FROM ${webhookEndpoints} WHERE ${webhookEndpoints.accountId} = ${accountId}) > ${limit}`,
+          overLimit(webhookEndpoints, webhookEndpoints.accountId, accountId, limit),
         ),
       )
       .returning({ id: webhookEndpoints.id }),
   ]);
   if (refused.length > 0) {
-    throw new ApiError(
-      "limit_reached",
-      `An account may have at most ${limit} webhook endpoints (MAX_ENDPOINTS_PER_ACCOUNT); delete one first.`,
-      { details: { limit } },
-    );
+    throw limitReached("webhook endpoints", limit, "MAX_ENDPOINTS_PER_ACCOUNT", "delete one first");
   }
   try {
     return await configureEndpoint(env, endpoint);

@@ -138,3 +138,29 @@ describe("MAX_PHONE_NUMBERS_PER_ACCOUNT", () => {
     expect((await add(admin.cookie, uniqueNumber())).status).toBe(201);
   });
 });
+
+describe("MAX_SUBACCOUNTS_PER_ACCOUNT under concurrency", () => {
+  it("concurrent creates never pass the limit together, and a refused one leaves no ancestry", async () => {
+    const app = harness({ vars: { MAX_SUBACCOUNTS_PER_ACCOUNT: "2" } });
+    const admin = await app.signup();
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        app
+          .send("/v1/accounts", { cookie: admin.cookie, body: { name: `Branch ${i}` } })
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(3);
+    const children = await env.DB.prepare("SELECT id FROM accounts WHERE parent_account_id = ?")
+      .bind(admin.accountId)
+      .all<{ id: string }>();
+    expect(children.results).toHaveLength(2);
+    const ancestry = await env.DB.prepare(
+      "SELECT count(*) AS n FROM account_ancestors WHERE ancestor_id = ?",
+    )
+      .bind(admin.accountId)
+      .first<{ n: number }>();
+    expect(ancestry?.n).toBe(2);
+  });
+});

@@ -3,6 +3,8 @@
 // ones have answered, so a slow server shows up as latency and in-flight growth, not as a lower
 // offered rate), with per-route request counts, latencies and errors.
 
+import { parseBody } from "../e2e/lib/api.mjs";
+
 const REQUEST_TIMEOUT_MS = 30_000;
 
 let numberCounter = 0;
@@ -124,14 +126,7 @@ async function send(baseUrl, key, { method, path, body }) {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const text = await response.text();
-    let parsed = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed, error: null };
+    return { status: response.status, body: parseBody(await response.text()), error: null };
   } catch (error) {
     return { status: 0, body: null, error: error.message };
   }

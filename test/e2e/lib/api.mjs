@@ -7,6 +7,16 @@ export const unique = (label) =>
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** A response body as JSON when it is JSON, else its text (null when empty). */
+export function parseBody(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export class ApiClient {
   constructor(baseUrl, { key = null, cookie = null } = {}) {
     this.baseUrl = baseUrl;
@@ -36,12 +46,7 @@ export class ApiClient {
     }
     const response = await fetch(`${this.baseUrl}${path}`, init);
     const text = await response.text();
-    let parsed = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
+    const parsed = parseBody(text);
     const ok = expect === undefined ? response.ok : response.status === expect;
     if (!ok) {
       throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
