@@ -71,6 +71,7 @@ describe("SSRF through redirects", () => {
     expect(await internal.received()).toHaveLength(0);
     const [attempt] = await endpoint.stub().deliveries(10);
     expect(attempt).toMatchObject({ eventId: event.id, statusCode: 302 });
-    expect(attempt?.outcome).not.toBe("succeeded");
+    // A 3xx is a fatal answer (seed 003: any non-2xx other than 504/408/429), never delivered.
+    expect(attempt?.outcome).toBe("fatal");
   });
 });
